@@ -1,0 +1,4 @@
+//! The Twofold desktop shell (Tauri 2).
+mod error;
+
+pub fn run() {}

@@ -1,0 +1,144 @@
+// The Authenticator room, driven as a user drives it: through the real window
+// of the built app, with codes checked against oathtool.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dataHome, oathtool, startDriver, unixNow } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
+
+const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
+
+const ACME = {
+  secret: "JBSWY3DPEHPK3PXP",
+  uri: "otpauth://totp/ACME%20Co:ada@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co",
+  title: "ACME Co (ada@example.com)",
+};
+const VAULTWARDEN = {
+  secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+  uri: "otpauth://totp/Vaultwarden:grace@example.org?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA256&digits=8&issuer=Vaultwarden",
+  title: "Vaultwarden (grace@example.org)",
+  options: { algorithm: "sha256", digits: 8 },
+};
+
+let driver;
+let app;
+
+before(async () => {
+  driver = await startDriver();
+  app = await driver.launch();
+});
+
+after(async () => {
+  await app?.end().catch(() => {});
+  driver?.stop();
+});
+
+async function addByUri(uri) {
+  const field = await app.waitFind("#add-uri");
+  await field.clear();
+  await field.type(uri);
+  await (await app.find("form.add button[type=submit]")).click();
+}
+
+function rowSelector(title) {
+  return `button.copy[aria-label="Copy code for ${title}"]`;
+}
+
+/** Reads an account's code from the screen and the window of unix times it could belong to. */
+async function readCode(title) {
+  const before = unixNow();
+  const text = await (await app.find(`${rowSelector(title)} [data-testid=code]`)).text();
+  const after = unixNow();
+  // The list refreshes once a second, so what is shown may be up to a second old.
+  return { code: text.replace(/\s/g, ""), times: [before - 1, before, after] };
+}
+
+async function assertCodeMatchesOathtool(account) {
+  await app.waitFind(rowSelector(account.title));
+  const { code, times } = await readCode(account.title);
+  const expected = new Set(times.map((time) => oathtool(account.secret, time, account.options)));
+  assert.ok(expected.has(code), `code on screen ${code} is not oathtool's ${[...expected].join(" or ")}`);
+}
+
+test("starts empty and says how to add an account", async () => {
+  const empty = await app.waitFind(".empty");
+  assert.match(await empty.text(), /No accounts yet/);
+  const focused = await app.execute("return document.activeElement?.getAttribute('aria-label')");
+  assert.equal(focused, "Search accounts");
+});
+
+test("an account added by URI shows oathtool's code, grouped", async () => {
+  await addByUri(ACME.uri);
+  await assertCodeMatchesOathtool(ACME);
+  const shown = await (await app.find(`${rowSelector(ACME.title)} [data-testid=code]`)).text();
+  assert.match(shown, /^\d{3} \d{3}$/);
+});
+
+test("SHA-256, 8-digit accounts match oathtool too", async () => {
+  await addByUri(VAULTWARDEN.uri);
+  await assertCodeMatchesOathtool(VAULTWARDEN);
+  const shown = await (await app.find(`${rowSelector(VAULTWARDEN.title)} [data-testid=code]`)).text();
+  assert.match(shown, /^\d{4} \d{4}$/);
+});
+
+test("clicking an account copies its code to the clipboard", async () => {
+  await (await app.find(rowSelector(ACME.title))).click();
+  const toast = await app.waitFind("[role=status]");
+  assert.match(await toast.text(), /Copied — clears in 30 s/);
+  const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }).trim();
+  const { times } = await readCode(ACME.title);
+  const expected = new Set([times[0] - 1, ...times].map((time) => oathtool(ACME.secret, time)));
+  assert.ok(expected.has(clipboard), `clipboard holds ${clipboard}, not a current code`);
+});
+
+test("a bad URI shows what is wrong under the field and keeps the text", async () => {
+  await addByUri("https://example.com/?secret=JBSWY3DPEHPK3PXP");
+  const alert = await app.waitFind("#add-uri-error");
+  assert.match(await alert.text(), /not an otpauth URI: scheme is 'https'/);
+  assert.equal(await (await app.find("#add-uri")).property("value"), "https://example.com/?secret=JBSWY3DPEHPK3PXP");
+
+  await addByUri("otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PXI");
+  await waitFor("the base32 error", async () =>
+    /secret: 'I' at position 16 is not base32/.test(await (await app.find("#add-uri-error")).text()),
+  );
+  assert.equal((await app.findAll("li.account")).length, 2, "a failed add adds nothing");
+});
+
+test("a screenshot of the live codes is saved for the README", async () => {
+  await (await app.find("#add-uri")).clear();
+  await addByUri("otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
+  await app.waitFind(rowSelector("GitHub (octocat)"));
+  await app.execute("document.activeElement?.blur()");
+  mkdirSync(screenshotDir, { recursive: true });
+  writeFileSync(join(screenshotDir, "authenticator.png"), await app.screenshot());
+});
+
+test("accounts survive a restart, in a file only the user can read", async () => {
+  await app.end();
+  app = await driver.launch();
+  await assertCodeMatchesOathtool(ACME);
+  await assertCodeMatchesOathtool(VAULTWARDEN);
+
+  const dir = join(dataHome, "twofold");
+  const files = readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile());
+  assert.ok(files.length > 0, `no data file in ${dir}`);
+  for (const name of files) {
+    assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is readable by others`);
+  }
+});
+
+test("removing asks first, then the account is gone for good", async () => {
+  await (await app.find(`button[aria-label="Remove ${VAULTWARDEN.title}"]`)).click();
+  const dialog = await app.waitFind("dialog[open]");
+  assert.match(await dialog.text(), /Remove Vaultwarden\?/);
+  await (await dialog.find("button.danger")).click();
+  await waitFor("the account to disappear", async () => (await app.findAll(rowSelector(VAULTWARDEN.title))).length === 0);
+
+  await app.end();
+  app = await driver.launch();
+  await app.waitFind(rowSelector(ACME.title));
+  assert.equal((await app.findAll(rowSelector(VAULTWARDEN.title))).length, 0);
+});
