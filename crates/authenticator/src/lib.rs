@@ -3,3 +3,56 @@
 //!
 //! This crate knows nothing of Tauri or Twilio; the desktop shell and
 //! `twofold-cli` are thin layers over it.
+//!
+//! ```
+//! use twofold_authenticator::OtpAuth;
+//!
+//! let otp = OtpAuth::parse(
+//!     "otpauth://totp/ACME%20Co:alice@example.com?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=ACME%20Co",
+//! )?;
+//! assert_eq!(otp.issuer(), Some("ACME Co"));
+//! assert_eq!(otp.code_at(59), "287082");
+//! assert_eq!(otp.seconds_left(59), Some(1));
+//! # Ok::<(), twofold_authenticator::OtpAuthError>(())
+//! ```
+//!
+//! - [`OtpAuth`] reads and writes Google's Key Uri Format and computes codes
+//!   (TOTP and HOTP through totp-rs, Steam Guard's 5-character codes).
+//! - [`Secret`] holds key bytes, zeroized on drop and never printed.
+//! - [`Account`] adds identity, tags, note, order and times; an
+//!   [`AccountStore`] keeps the list between runs ([`PlainFileStore`]: an
+//!   atomic JSON file).
+//!
+//! Every error type's message says what is wrong and what to do; [`Error`]
+//! gathers them for callers that only pass errors on.
+
+mod account;
+mod atomic;
+mod code;
+mod otpauth;
+pub mod qr;
+mod record;
+mod secret;
+mod store;
+
+pub use account::{Account, AccountId, AccountIdError};
+pub use otpauth::{Algorithm, OtpAuth, OtpAuthError, OtpKind};
+pub use secret::{Secret, SecretError};
+pub use store::{AccountStore, PlainFileStore, StoreError};
+
+/// Any error of this crate; each module's error converts into it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A bad `otpauth` URI or account parameter.
+    #[error(transparent)]
+    OtpAuth(#[from] OtpAuthError),
+    /// A bad base32 secret.
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// A bad account id.
+    #[error(transparent)]
+    AccountId(#[from] AccountIdError),
+    /// Accounts could not be loaded or saved.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,83 @@
+//! An account in the authenticator: its code parameters plus what the user
+//! keeps about it (tags, note, order, times).
+
+use std::fmt;
+use std::str::FromStr;
+
+use uuid::Uuid;
+
+use crate::otpauth::OtpAuth;
+
+/// A stable, random identifier for an account (a UUID v4); its text form is
+/// what crosses the IPC boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountId(Uuid);
+
+impl AccountId {
+    /// A fresh random identifier.
+    pub fn random() -> AccountId {
+        AccountId(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for AccountId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// Text that is not an account id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "account id: '{found}' is not an account id (a UUID like 67e55044-10b1-426f-9247-bb680e5fe0c8)"
+)]
+pub struct AccountIdError {
+    /// The text given.
+    pub found: String,
+}
+
+impl FromStr for AccountId {
+    type Err = AccountIdError;
+
+    fn from_str(text: &str) -> Result<AccountId, AccountIdError> {
+        Uuid::parse_str(text.trim())
+            .map(AccountId)
+            .map_err(|_| AccountIdError {
+                found: text.to_owned(),
+            })
+    }
+}
+
+/// One account. Its `Debug` output never shows the secret (see [`crate::Secret`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Stable identity, kept across renames and reorders.
+    pub id: AccountId,
+    /// Issuer, name, key and code parameters.
+    pub otp: OtpAuth,
+    /// The user's labels, in the order given.
+    pub tags: Vec<String>,
+    /// Free text the user keeps with the account.
+    pub note: String,
+    /// Place in the user's list (lower first).
+    pub position: u32,
+    /// When the account was added, in Unix seconds.
+    pub created_at: u64,
+    /// When a code was last copied, in Unix seconds.
+    pub last_used_at: Option<u64>,
+}
+
+impl Account {
+    /// A new account with a random id, no tags or note, at position 0.
+    pub fn new(otp: OtpAuth, created_at: u64) -> Account {
+        Account {
+            id: AccountId::random(),
+            otp,
+            tags: Vec::new(),
+            note: String::new(),
+            position: 0,
+            created_at,
+            last_used_at: None,
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Replacing a file so that a crash at any instant leaves either the old or
+//! the new content under its name, and the previous content under `.bak`.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// The file that holds the previous content of `path` after a replace.
+pub(crate) fn backup_path(path: &Path) -> PathBuf {
+    sibling(path, ".bak")
+}
+
+/// Writes `bytes` to `path` (mode 0600 on Unix): temp file, fsync, the old
+/// file hard-linked to `.bak`, rename over `path`, fsync of the folder.
+pub(crate) fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    fs::create_dir_all(dir)?;
+
+    let temp = sibling(path, &format!(".tmp-{}", uuid::Uuid::new_v4().simple()));
+    let written = write_new(&temp, bytes);
+    if let Err(error) = written {
+        // Best effort: a leftover temp file is harmless but untidy.
+        let _ = fs::remove_file(&temp);
+        return Err(error);
+    }
+
+    // The backup is swapped in with a rename too, so a crash here leaves the
+    // old backup rather than none.
+    match fs::symlink_metadata(path) {
+        Ok(_) => {
+            let staged = sibling(path, ".bak.tmp");
+            let _ = fs::remove_file(&staged);
+            fs::hard_link(path, &staged).or_else(|_| fs::copy(path, &staged).map(drop))?;
+            fs::rename(&staged, backup_path(path))?;
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+        Err(error) => return Err(error),
+    }
+
+    fs::rename(&temp, path)?;
+    sync_dir(dir)
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    // Other platforms cannot open a directory to sync it; their rename is
+    // already durable or offers no way to make it so.
+    Ok(())
+}

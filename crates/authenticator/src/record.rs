@@ -1,0 +1,147 @@
+//! The serialized form of accounts, shared by the plain file and the vault's
+//! sealed body. Kept apart from the public types so nothing can serialize a
+//! secret by accident (e.g. into an IPC message).
+
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::account::{Account, AccountId};
+use crate::otpauth::{OtpAuth, OtpKind};
+use crate::secret::Secret;
+
+/// Identifies the document; the version changes with incompatible layouts.
+pub(crate) const FORMAT: &str = "twofold-accounts";
+pub(crate) const VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Document {
+    pub(crate) format: String,
+    pub(crate) version: u32,
+    pub(crate) accounts: Vec<Record>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Record {
+    id: String,
+    issuer: Option<String>,
+    name: String,
+    /// Base32, as in URIs; wiped after use like the bytes it decodes to.
+    secret: Zeroizing<String>,
+    kind: Kind,
+    algorithm: String,
+    digits: u8,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    period: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    counter: Option<u64>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    position: u32,
+    created_at: u64,
+    #[serde(default)]
+    last_used_at: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+impl Document {
+    pub(crate) fn new(accounts: &[Account]) -> Document {
+        Document {
+            format: FORMAT.to_owned(),
+            version: VERSION,
+            accounts: accounts.iter().map(Record::from_account).collect(),
+        }
+    }
+}
+
+impl Record {
+    fn from_account(account: &Account) -> Record {
+        let otp = &account.otp;
+        let (kind, period, counter) = match otp.kind() {
+            OtpKind::Totp { period } => (Kind::Totp, Some(period), None),
+            OtpKind::Steam { period } => (Kind::Steam, Some(period), None),
+            OtpKind::Hotp { counter } => (Kind::Hotp, None, Some(counter)),
+        };
+        Record {
+            id: account.id.to_string(),
+            issuer: otp.issuer().map(str::to_owned),
+            name: otp.name().to_owned(),
+            secret: Zeroizing::new(otp.secret().to_base32()),
+            kind,
+            algorithm: otp.algorithm().as_str().to_owned(),
+            digits: otp.digits(),
+            period,
+            counter,
+            tags: account.tags.clone(),
+            note: account.note.clone(),
+            position: account.position,
+            created_at: account.created_at,
+            last_used_at: account.last_used_at,
+        }
+    }
+
+    /// The account, or a sentence saying which field is wrong.
+    pub(crate) fn into_account(self) -> Result<Account, String> {
+        let id = self.id.parse::<AccountId>().map_err(|e| e.to_string())?;
+        let missing = |field: &str| format!("account {id}: {field} is missing");
+        let kind = match self.kind {
+            Kind::Totp => OtpKind::Totp {
+                period: self.period.ok_or_else(|| missing("period"))?,
+            },
+            Kind::Steam => OtpKind::Steam {
+                period: self.period.ok_or_else(|| missing("period"))?,
+            },
+            Kind::Hotp => OtpKind::Hotp {
+                counter: self.counter.ok_or_else(|| missing("counter"))?,
+            },
+        };
+        let invalid = |error: crate::otpauth::OtpAuthError| format!("account {id}: {error}");
+        let secret = Secret::from_base32(&self.secret).map_err(|e| invalid(e.into()))?;
+        let algorithm = self.algorithm.parse().map_err(invalid)?;
+        let otp = OtpAuth::new(self.issuer, self.name, secret, algorithm, self.digits, kind)
+            .map_err(invalid)?;
+        Ok(Account {
+            id,
+            otp,
+            tags: self.tags,
+            note: self.note,
+            position: self.position,
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+        })
+    }
+}
+
+/// The accounts as JSON bytes, wiped when dropped.
+pub(crate) fn encode(accounts: &[Account]) -> Zeroizing<Vec<u8>> {
+    // Serializing plain structs of strings and numbers into memory cannot fail.
+    Zeroizing::new(serde_json::to_vec(&Document::new(accounts)).unwrap_or_default())
+}
+
+/// Accounts from JSON bytes, or a sentence saying what is wrong.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Account>, String> {
+    let document: Document = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if document.format != FORMAT {
+        return Err(format!("format is '{}', not '{FORMAT}'", document.format));
+    }
+    if document.version > VERSION {
+        return Err(format!(
+            "format version {} is newer than this Twofold reads ({VERSION}); update Twofold",
+            document.version
+        ));
+    }
+    document
+        .accounts
+        .into_iter()
+        .map(Record::into_account)
+        .collect()
+}
