@@ -5,8 +5,9 @@
 use serde::Serialize;
 use specta::Type;
 
-#[derive(Debug, Serialize, Type)]
+#[derive(Debug, Serialize, Type, thiserror::Error)]
 #[serde(rename_all = "camelCase")]
+#[error("{message}")]
 pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
@@ -27,7 +28,10 @@ pub enum ErrorKind {
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into() }
+        Self {
+            kind,
+            message: message.into(),
+        }
     }
 
     pub fn not_found_account() -> Self {

@@ -1,4 +1,50 @@
 //! The Twofold desktop shell (Tauri 2).
-mod error;
+//!
+//! A thin layer in the manner of GitButler: each command in [`commands`]
+//! validates its input, calls one function of a core crate and maps the error
+//! to an [`error::AppError`]. Core crates know nothing of Tauri; the TypeScript
+//! types the web view sees are generated from the Rust definitions here (see
+//! [`ipc_builder`] and `ui/src/lib/bindings.ts`).
+//!
+//! The web view receives codes and seconds left, never a secret.
 
-pub fn run() {}
+mod commands;
+mod error;
+mod paths;
+mod state;
+
+use tauri::Manager;
+use tauri_specta::{Builder, collect_commands};
+
+/// Every command the web view may call, for the invoke handler and the
+/// TypeScript bindings alike.
+pub fn ipc_builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .disable_serde_phases()
+        .commands(collect_commands![
+            commands::accounts::list_accounts,
+            commands::accounts::add_account,
+            commands::accounts::remove_account,
+            commands::accounts::advance_counter,
+            commands::accounts::copy_code,
+        ])
+}
+
+/// Starts the app; returns when its last window closes.
+pub fn run() {
+    let ipc = ipc_builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .invoke_handler(ipc.invoke_handler())
+        .setup(move |app| {
+            ipc.mount_events(app);
+            let data_dir = paths::data_dir()?;
+            app.manage(state::AppState::open(&data_dir)?);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("twofold: {error}");
+        std::process::exit(1);
+    }
+}

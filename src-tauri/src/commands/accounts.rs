@@ -1,0 +1,149 @@
+//! The Authenticator room: list accounts with their live codes, add by URI,
+//! remove, advance an HOTP counter, copy a code.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use specta::Type;
+use tauri::{AppHandle, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use twofold_authenticator::{Account, OtpAuth, OtpKind};
+
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::state::{AppState, find_mut, unix_now};
+
+/// How long a copied code stays on the clipboard.
+const CLIPBOARD_SECONDS: u32 = 30;
+
+/// An account as the web view sees it: labels and codes, never the secret.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountCode {
+    pub id: String,
+    pub issuer: Option<String>,
+    pub name: String,
+    pub kind: CodeKind,
+    pub tags: Vec<String>,
+    /// The code to type now.
+    pub code: String,
+    /// The code of the next period (time-based accounts only).
+    pub next_code: Option<String>,
+    /// Seconds until `code` changes (time-based accounts only).
+    pub seconds_left: Option<u32>,
+    pub period: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum CodeKind {
+    Totp,
+    Hotp,
+    Steam,
+}
+
+impl AccountCode {
+    fn of(account: &Account, now: u64) -> AccountCode {
+        let otp = &account.otp;
+        let (kind, period) = match otp.kind() {
+            OtpKind::Totp { period } => (CodeKind::Totp, Some(period)),
+            OtpKind::Steam { period } => (CodeKind::Steam, Some(period)),
+            OtpKind::Hotp { .. } => (CodeKind::Hotp, None),
+        };
+        AccountCode {
+            id: account.id.to_string(),
+            issuer: otp.issuer().map(str::to_owned),
+            name: otp.name().to_owned(),
+            kind,
+            tags: account.tags.clone(),
+            code: otp.code_at(now),
+            next_code: period.map(|period| otp.code_at(now + u64::from(period))),
+            seconds_left: otp.seconds_left(now),
+            period,
+        }
+    }
+}
+
+/// The accounts in the user's order, with the codes for this moment.
+#[tauri::command]
+#[specta::specta]
+pub fn list_accounts(state: State<'_, AppState>) -> AppResult<Vec<AccountCode>> {
+    let now = unix_now();
+    Ok(state.read(|accounts| {
+        let mut ordered: Vec<&Account> = accounts.iter().collect();
+        ordered.sort_by_key(|account| account.position);
+        ordered
+            .into_iter()
+            .map(|account| AccountCode::of(account, now))
+            .collect()
+    }))
+}
+
+/// Adds the account an `otpauth://` URI describes, at the end of the list.
+#[tauri::command]
+#[specta::specta]
+pub fn add_account(state: State<'_, AppState>, uri: String) -> AppResult<AccountCode> {
+    let otp = OtpAuth::parse(uri.trim())
+        .map_err(|error| AppError::new(ErrorKind::InvalidInput, error.to_string()))?;
+    let now = unix_now();
+    state.change(|accounts| {
+        let mut account = Account::new(otp, now);
+        account.position = accounts.iter().map(|a| a.position + 1).max().unwrap_or(0);
+        let view = AccountCode::of(&account, now);
+        accounts.push(account);
+        Ok(view)
+    })
+}
+
+/// Deletes an account and its secret.
+#[tauri::command]
+#[specta::specta]
+pub fn remove_account(state: State<'_, AppState>, id: String) -> AppResult<()> {
+    state.change(|accounts| {
+        let target = find_mut(accounts, &id)?.id;
+        accounts.retain(|account| account.id != target);
+        Ok(())
+    })
+}
+
+/// Moves an HOTP account to its next code.
+#[tauri::command]
+#[specta::specta]
+pub fn advance_counter(state: State<'_, AppState>, id: String) -> AppResult<AccountCode> {
+    state.change(|accounts| {
+        let account = find_mut(accounts, &id)?;
+        account.otp.advance_counter();
+        Ok(AccountCode::of(account, unix_now()))
+    })
+}
+
+/// Copies an account's current code to the clipboard and clears it again
+/// after [`CLIPBOARD_SECONDS`] unless something else was copied meanwhile.
+/// Returns how many seconds the code will stay.
+#[tauri::command]
+#[specta::specta]
+pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: String) -> AppResult<u32> {
+    let now = unix_now();
+    let code = state.change(|accounts| {
+        let account = find_mut(accounts, &id)?;
+        account.last_used_at = Some(now);
+        Ok(account.otp.code_at(now))
+    })?;
+    app.clipboard().write_text(code.clone()).map_err(|error| {
+        AppError::new(
+            ErrorKind::Desktop,
+            format!("Could not copy the code: {error}"),
+        )
+    })?;
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(u64::from(CLIPBOARD_SECONDS)));
+        if app
+            .clipboard()
+            .read_text()
+            .is_ok_and(|current| current == code)
+        {
+            // Best effort: if the clipboard is gone there is nothing left to clear.
+            let _ = app.clipboard().clear();
+        }
+    });
+    Ok(CLIPBOARD_SECONDS)
+}

@@ -1,0 +1,3 @@
+//! The commands the web view may call, one module per room.
+
+pub mod accounts;
