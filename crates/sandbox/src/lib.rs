@@ -1,1 +1,212 @@
-//! The Sandbox: a stateful emulator of Twilio Verify v2 and Lookups v2.
+//! # twofold-sandbox
+//!
+//! A local, stateful emulator of the Twilio **Verify v2** and **Lookups v2** REST APIs,
+//! faithful enough that the official SDKs (twilio-python, twilio-node) run their
+//! flows against it unchanged but for the base URL.
+//!
+//! - Same paths, HTTP Basic auth (Account SID + Auth Token, or `SK…` API key + secret),
+//!   form-encoded PascalCase requests, snake_case JSON with every field, Twilio's
+//!   paging `meta` and error JSON (`{code, message, more_info, status}`).
+//! - Twilio's rules: code length and 10-minute validity, the same code on resend,
+//!   60203 on the sixth send, 60202 on the sixth check, 20404 once a verification is
+//!   approved/canceled/expired/exhausted, PSD2, custom codes, landlines, SNA, TOTP
+//!   factors and challenges checked with real TOTP, programmable rate limits, signed
+//!   webhooks.
+//! - What a real Verify would deliver lands in the **outbox**, read in-process with
+//!   [`RunningSandbox::outbox`] or over `GET /sandbox/outbox`.
+//! - An admin API (`/sandbox/…`) moves the clock, injects faults and resets state.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), twofold_sandbox::SandboxError> {
+//! let sandbox = twofold_sandbox::serve(twofold_sandbox::SandboxConfig::default()).await?;
+//! println!("Verify and Lookups at {}", sandbox.base_url());
+//! for message in sandbox.outbox() {
+//!     println!("{} → {}: {}", message.channel, message.to, message.body);
+//! }
+//! sandbox.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! [`serve`] spawns onto the current tokio runtime; a non-async caller runs it with
+//! its runtime's `block_on` (Tauri: `tauri::async_runtime::block_on`). See
+//! `docs/sandbox.md` for the binary's flags, the admin API and the emulation's limits.
+
+mod admin;
+mod auth;
+mod clock;
+mod error;
+mod factors;
+mod http;
+mod lookup;
+mod model;
+mod params;
+mod phone;
+mod resources;
+mod sid;
+mod store;
+mod verify;
+mod webhook;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+pub use auth::Credentials;
+pub use clock::format_time;
+pub use error::{ApiError, SandboxError};
+pub use webhook::signature as webhook_signature;
+
+/// The Account SID the Sandbox accepts when none is configured (a fixed sandbox value).
+pub const SANDBOX_ACCOUNT_SID: &str = "AC00000000000000000000000000000000"; // sandbox default
+/// The Auth Token that goes with [`SANDBOX_ACCOUNT_SID`].
+pub const SANDBOX_AUTH_TOKEN: &str = "sandbox-auth-token";
+/// Where the `twofold-sandbox` binary listens by default.
+pub const DEFAULT_LISTEN: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 7722);
+
+/// One message a real Verify would have delivered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// The message's own id (`SM…`).
+    pub sid: String,
+    /// `sms`, `call`, `email`, `whatsapp`, `rcs` or `sna`.
+    pub channel: String,
+    /// The destination: E.164 number or email address.
+    pub to: String,
+    /// The locale the text is in.
+    pub locale: String,
+    /// The text as Twilio would word it, code included.
+    pub body: String,
+    /// The code alone; `None` for SNA, which has none.
+    pub code: Option<String>,
+    /// The Verify Service (`VA…`).
+    pub service_sid: String,
+    /// The Verification (`VE…`).
+    pub verification_sid: String,
+    /// When it was sent (Sandbox clock), `YYYY-MM-DDTHH:MM:SSZ`.
+    pub date_created: String,
+}
+
+/// How to run a Sandbox. `Default` listens on 127.0.0.1 with an ephemeral port,
+/// accepts the fixed sandbox credentials and keeps state in memory.
+#[derive(Clone)]
+pub struct SandboxConfig {
+    /// Address to listen on; port 0 picks a free one.
+    pub listen: SocketAddr,
+    /// Who may call, and the token that signs webhooks.
+    pub credentials: Credentials,
+    /// Persist everything here (atomically) so a session survives a restart.
+    pub state_file: Option<PathBuf>,
+}
+
+impl fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("listen", &self.listen)
+            .field("credentials", &self.credentials)
+            .field("state_file", &self.state_file)
+            .finish()
+    }
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        let credentials = Credentials::new(SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN)
+            .unwrap_or_else(|_| unreachable!("the built-in sandbox SID is well formed"));
+        SandboxConfig {
+            listen: SocketAddr::new(DEFAULT_LISTEN.ip(), 0),
+            credentials,
+            state_file: None,
+        }
+    }
+}
+
+/// A Sandbox serving in the background of the current tokio runtime.
+pub struct RunningSandbox {
+    addr: SocketAddr,
+    app: store::App,
+    stop: oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl fmt::Debug for RunningSandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RunningSandbox")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Binds `config.listen`, loads the state file if any, and serves until
+/// [`RunningSandbox::shutdown`] (or the runtime ends).
+pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
+    let app = store::App::open(config.credentials, config.state_file.as_deref())?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| SandboxError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
+        addr: config.listen,
+        source,
+    })?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let router = http::router(app.clone());
+    let task = tokio::spawn(async move {
+        let served = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                // A dropped sender means the handle is gone: stop as well.
+                let _ = stopped.await;
+            })
+            .await;
+        if let Err(e) = served {
+            eprintln!("twofold-sandbox: the server stopped: {e}");
+        }
+    });
+    Ok(RunningSandbox {
+        addr,
+        app,
+        stop,
+        task,
+    })
+}
+
+impl RunningSandbox {
+    /// The bound address (with the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://ADDR`: the base URL for both the Verify and the Lookups domain.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The credentials clients must use.
+    pub fn credentials(&self) -> &Credentials {
+        self.app.credentials()
+    }
+
+    /// Every message sent so far, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.app.read(|db, _| db.outbox.clone())
+    }
+
+    /// Moves the Sandbox clock forward (expiry, TOTP time), as `POST /sandbox/clock` does.
+    pub async fn advance_clock(&self, seconds: u32) {
+        self.app
+            .write(|db, _| db.clock_offset += i64::from(seconds))
+            .await;
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits for it.
+    pub async fn shutdown(self) {
+        // The server may already have stopped on its own; either way it is down after the join.
+        let _ = self.stop.send(());
+        let _ = self.task.await;
+    }
+}

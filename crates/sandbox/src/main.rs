@@ -1,1 +1,90 @@
-fn main() {}
+//! `twofold-sandbox`: the Sandbox as a standalone server for QA and CI.
+//! The first line on stdout is `twofold-sandbox listening on http://ADDR`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use twofold_sandbox::{
+    Credentials, DEFAULT_LISTEN, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig,
+};
+
+/// A local, stateful emulator of Twilio Verify v2 and Lookups v2.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value_t = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// Account SID clients authenticate with.
+    #[arg(long, env = "TWILIO_ACCOUNT_SID", default_value = SANDBOX_ACCOUNT_SID)]
+    account_sid: String,
+    /// Auth Token clients authenticate with; it also signs webhooks.
+    #[arg(long, env = "TWILIO_AUTH_TOKEN", default_value = SANDBOX_AUTH_TOKEN, hide_env_values = true, hide_default_value = true)]
+    auth_token: String,
+    /// Also accept this API key, given as SK…:SECRET (repeatable).
+    #[arg(long = "api-key", value_name = "SK…:SECRET")]
+    api_keys: Vec<String>,
+    /// Keep all state in this file (written atomically) so it survives restarts.
+    #[arg(long)]
+    state: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("twofold-sandbox: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
+    let mut credentials = Credentials::new(args.account_sid, args.auth_token)?;
+    for key in &args.api_keys {
+        credentials = credentials.with_api_key(key)?;
+    }
+    if !args.listen.ip().is_loopback() {
+        eprintln!(
+            "twofold-sandbox: warning: listening on {} makes the Sandbox (and every code in its outbox) reachable from other machines",
+            args.listen
+        );
+    }
+    let sandbox = twofold_sandbox::serve(SandboxConfig {
+        listen: args.listen,
+        credentials,
+        state_file: args.state,
+    })
+    .await?;
+    println!("twofold-sandbox listening on {}", sandbox.base_url());
+    shutdown_signal().await;
+    sandbox.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let term = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

@@ -1,0 +1,133 @@
+//! The admin API under `/sandbox/` for QA and tests: the outbox, the clock, fault
+//! rules, reset, Console-only service settings, and health.
+
+use std::time::Duration;
+
+use axum::extract::{Path, State};
+use serde_json::json;
+
+use crate::OutboxMessage;
+use crate::clock::format_time;
+use crate::error::ApiError;
+use crate::http::{ApiResult, created, deleted, ok};
+use crate::model::Fault;
+use crate::params::Req;
+use crate::sid::new_sid;
+use crate::store::{App, State as Db};
+use crate::verify::service;
+
+/// The longest `Wait` honoured, so a forgotten waiter cannot hold a connection forever.
+const MAX_WAIT_SECS: i64 = 60;
+
+fn matching(db: &Db, to: Option<&str>, channel: Option<&str>) -> Vec<OutboxMessage> {
+    db.outbox
+        .iter()
+        .filter(|m| to.is_none_or(|t| m.to == t))
+        .filter(|m| channel.is_none_or(|c| m.channel == c))
+        .cloned()
+        .collect()
+}
+
+pub(crate) async fn outbox(State(app): State<App>, req: Req) -> ApiResult {
+    let wait = req.int("Wait", 0, MAX_WAIT_SECS)?.unwrap_or(0);
+    let (to, channel) = (req.get("To"), req.get("Channel"));
+    let messages = app
+        .wait_for(Duration::from_secs(wait as u64), |db, _| {
+            let found = matching(db, to, channel);
+            (!found.is_empty()).then_some(found)
+        })
+        .await
+        .unwrap_or_default();
+    Ok(ok(json!({ "messages": messages })))
+}
+
+pub(crate) async fn clear_outbox(State(app): State<App>) -> ApiResult {
+    app.write(|db, _| db.outbox.clear()).await;
+    Ok(deleted())
+}
+
+pub(crate) async fn clock(State(app): State<App>) -> ApiResult {
+    Ok(ok(app.read(
+        |db, now| json!({ "now": format_time(now), "offset_seconds": db.clock_offset }),
+    )))
+}
+
+pub(crate) async fn advance_clock(State(app): State<App>, req: Req) -> ApiResult {
+    req.required("AdvanceSeconds")?;
+    let secs = req
+        .int("AdvanceSeconds", 0, 10 * 365 * 86_400)?
+        .unwrap_or(0);
+    Ok(ok(app
+        .write(|db, now| {
+            db.clock_offset += secs;
+            json!({ "now": format_time(now + secs), "offset_seconds": db.clock_offset })
+        })
+        .await))
+}
+
+pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
+    let status = req.int("Status", 100, 599)?.map(|s| s as u16);
+    let fault = Fault {
+        sid: new_sid("FR"),
+        method: req.text("Method").map(|m| m.to_ascii_uppercase()),
+        path_prefix: req.text("PathPrefix"),
+        to_prefix: req.text("ToPrefix"),
+        status,
+        code: req.int("Code", 0, i64::from(u32::MAX))?.map(|c| c as u32),
+        message: req.text("Message"),
+        latency_ms: req.int("LatencyMs", 0, 60_000)?.unwrap_or(0) as u64,
+        remaining: req.int("Times", 1, i64::MAX)?.map(|t| t as u64),
+    };
+    if fault.status.is_none() && fault.latency_ms == 0 {
+        return Err(ApiError::invalid_because(
+            "Status",
+            "a fault needs a Status, a LatencyMs, or both",
+        ));
+    }
+    let sid = fault.sid.clone();
+    app.write(|db, _| db.faults.push(fault)).await;
+    Ok(created(json!({ "sid": sid })))
+}
+
+pub(crate) async fn clear_faults(State(app): State<App>) -> ApiResult {
+    app.write(|db, _| db.faults.clear()).await;
+    Ok(deleted())
+}
+
+pub(crate) async fn reset(State(app): State<App>) -> ApiResult {
+    app.write(|db, _| db.reset()).await;
+    Ok(ok(json!({ "reset": true })))
+}
+
+/// Settings a real account makes in the Console, not the API: the email integration
+/// (Mailer) and channels switched off for the service.
+pub(crate) async fn configure_service(
+    State(app): State<App>,
+    Path(sid): Path<String>,
+    req: Req,
+) -> ApiResult {
+    let email = req.bool("EmailIntegration")?;
+    let disabled: Option<Vec<String>> = req.get("DisabledChannels").map(|_| {
+        req.all("DisabledChannels")
+            .into_iter()
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned)
+            .collect()
+    });
+    app.write(|db, _| {
+        service(db, &sid)?;
+        let s = db.services.get_mut(&sid).ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))?;
+        if let Some(e) = email {
+            s.email_integration = e;
+        }
+        if let Some(d) = disabled {
+            s.disabled_channels = d;
+        }
+        Ok(ok(json!({ "sid": s.sid, "email_integration": s.email_integration, "disabled_channels": s.disabled_channels })))
+    })
+    .await
+}
+
+pub(crate) async fn health() -> ApiResult {
+    Ok(ok(json!({ "status": "ok" })))
+}

@@ -1,0 +1,135 @@
+//! The crate's errors: [`SandboxError`] for the embedding program, [`ApiError`] for
+//! what goes over the wire as Twilio's error JSON.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// Everything that can stop the Sandbox from starting or keeping its state.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The listen address could not be bound.
+    #[error(
+        "cannot listen on {addr}: {source}; pick another address with --listen (port 0 picks a free one)"
+    )]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// Why binding failed.
+        source: std::io::Error,
+    },
+    /// The state file exists but could not be read.
+    #[error(
+        "cannot read the state file {path}: {source}; check its permissions or pass another --state"
+    )]
+    StateRead {
+        /// The state file.
+        path: PathBuf,
+        /// Why reading failed.
+        source: std::io::Error,
+    },
+    /// The state file is not one the Sandbox wrote.
+    #[error(
+        "the state file {path} is not a Sandbox state file ({source}); move it away or pass another --state"
+    )]
+    StateParse {
+        /// The state file.
+        path: PathBuf,
+        /// What the parser said.
+        source: serde_json::Error,
+    },
+    /// The state could not be saved.
+    #[error(
+        "cannot write the state file {path}: {source}; check that its folder exists and is writable"
+    )]
+    StateWrite {
+        /// The state file.
+        path: PathBuf,
+        /// Why writing failed.
+        source: std::io::Error,
+    },
+    /// A configured SID does not have Twilio's shape.
+    #[error("{what} {value:?} is not valid: it must be {prefix} followed by 32 hex digits")]
+    BadSid {
+        /// What the SID is for ("account SID", "API key").
+        what: &'static str,
+        /// The offending value (never a secret).
+        value: String,
+        /// The two-letter prefix expected.
+        prefix: &'static str,
+    },
+    /// An `--api-key` value without a secret.
+    #[error("an API key must be given as SK…:SECRET (the key SID, a colon, then the secret)")]
+    ApiKeyFormat,
+}
+
+/// A Twilio REST error: rendered as `{code, message, more_info, status}`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("Twilio error {code} (HTTP {status}): {message}")]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: u16,
+    /// Twilio's error code.
+    pub code: u32,
+    /// Twilio-style message.
+    pub message: String,
+    /// Seconds for the `Retry-After` header on 429s.
+    pub retry_after: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with the given HTTP status, Twilio code and message.
+    pub fn new(status: u16, code: u32, message: impl Into<String>) -> Self {
+        let retry_after = (status == 429).then_some(1);
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            retry_after,
+        }
+    }
+
+    /// 20404: the resource does not exist (or no longer does).
+    pub fn not_found(path: &str) -> Self {
+        Self::new(
+            404,
+            20404,
+            format!("The requested resource {path} was not found"),
+        )
+    }
+
+    /// 60200: a parameter has a bad value or is missing.
+    pub fn invalid(param: &str) -> Self {
+        Self::new(400, 60200, format!("Invalid parameter: {param}"))
+    }
+
+    /// 60200 with an explanation of what is wrong with the parameter.
+    pub fn invalid_because(param: &str, why: &str) -> Self {
+        Self::new(400, 60200, format!("Invalid parameter `{param}`: {why}"))
+    }
+
+    /// The JSON body Twilio sends with an error.
+    pub fn body(&self) -> serde_json::Value {
+        serde_json::json!({
+            "code": self.code,
+            "message": self.message,
+            "more_info": format!("https://www.twilio.com/docs/errors/{}", self.code),
+            "status": self.status,
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, axum::Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
+    }
+}

@@ -1,0 +1,310 @@
+//! The HTTP surface: routes, Basic auth, fault injection, paging and response helpers.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+
+use crate::error::ApiError;
+use crate::model::Ctx;
+use crate::params::Req;
+use crate::store::App;
+use crate::{admin, factors, lookup, resources, verify};
+
+pub(crate) type ApiResult = Result<Response, ApiError>;
+
+pub(crate) fn ok(body: Value) -> Response {
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+pub(crate) fn created(body: Value) -> Response {
+    (StatusCode::CREATED, axum::Json(body)).into_response()
+}
+
+pub(crate) fn deleted() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// The renderer context for this request.
+pub(crate) fn ctx<'a>(app: &'a App, req: &'a Req) -> Ctx<'a> {
+    Ctx {
+        base: &req.base,
+        account: app.credentials().account_sid(),
+    }
+}
+
+/// One page of a list, with Twilio's `meta`. `PageToken` (as put in our own next/previous
+/// links) wins over `Page`, as with Twilio.
+pub(crate) fn page(req: &Req, path: &str, key: &str, items: Vec<Value>) -> ApiResult {
+    let page_size = req.int("PageSize", 1, 1000)?.unwrap_or(50) as usize;
+    let page = req.int("Page", 0, i64::from(u32::MAX))?.unwrap_or(0) as usize;
+    let offset = match req.get("PageToken") {
+        Some(token) => token
+            .strip_prefix("PT")
+            .and_then(|n| n.parse::<usize>().ok())
+            .ok_or_else(|| {
+                ApiError::invalid_because(
+                    "PageToken",
+                    "use the token from a next_page_url or previous_page_url",
+                )
+            })?,
+        None => page * page_size,
+    };
+    let filters: Vec<(String, String)> = req
+        .query
+        .iter()
+        .filter(|(k, _)| !matches!(k.as_str(), "PageSize" | "Page" | "PageToken"))
+        .cloned()
+        .collect();
+    let link = |page: usize, token: Option<usize>| {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in &filters {
+            query.append_pair(k, v);
+        }
+        query.append_pair("PageSize", &page_size.to_string());
+        query.append_pair("Page", &page.to_string());
+        if let Some(t) = token {
+            query.append_pair("PageToken", &format!("PT{t}"));
+        }
+        format!("{}{path}?{}", req.base, query.finish())
+    };
+    let total = items.len();
+    let records: Vec<Value> = items.into_iter().skip(offset).take(page_size).collect();
+    let next = (offset + page_size < total).then(|| link(page + 1, Some(offset + page_size)));
+    let previous = (page > 0).then(|| link(page - 1, Some(offset.saturating_sub(page_size))));
+    let current = link(page, req.get("PageToken").map(|_| offset));
+    Ok(ok(json!({
+        key: records,
+        "meta": {
+            "page": page,
+            "page_size": page_size,
+            "first_page_url": link(0, None),
+            "previous_page_url": previous,
+            "url": current,
+            "next_page_url": next,
+            "key": key,
+        },
+    })))
+}
+
+/// Every route of Verify v2, Lookups v2 and the admin API.
+pub(crate) fn router(app: App) -> Router {
+    let api = Router::new()
+        .route(
+            "/v2/Services",
+            post(verify::create_service).get(verify::list_services),
+        )
+        .route(
+            "/v2/Services/{sid}",
+            get(verify::fetch_service)
+                .post(verify::update_service)
+                .delete(verify::delete_service),
+        )
+        .route(
+            "/v2/Services/{sid}/Verifications",
+            post(verify::create_verification),
+        )
+        .route(
+            "/v2/Services/{sid}/Verifications/{vsid}",
+            get(verify::fetch_verification).post(verify::update_verification),
+        )
+        .route(
+            "/v2/Services/{sid}/VerificationCheck",
+            post(verify::check_verification),
+        )
+        .route("/v2/Attempts", get(verify::list_attempts))
+        .route("/v2/Attempts/Summary", get(verify::attempts_summary))
+        .route("/v2/Attempts/{asid}", get(verify::fetch_attempt))
+        .route(
+            "/v2/Services/{sid}/Entities",
+            post(factors::create_entity).get(factors::list_entities),
+        )
+        .route(
+            "/v2/Services/{sid}/Entities/{identity}",
+            get(factors::fetch_entity).delete(factors::delete_entity),
+        )
+        .route(
+            "/v2/Services/{sid}/Entities/{identity}/Factors",
+            post(factors::create_factor).get(factors::list_factors),
+        )
+        .route(
+            "/v2/Services/{sid}/Entities/{identity}/Factors/{fsid}",
+            get(factors::fetch_factor)
+                .post(factors::update_factor)
+                .delete(factors::delete_factor),
+        )
+        .route(
+            "/v2/Services/{sid}/Entities/{identity}/Challenges",
+            post(factors::create_challenge).get(factors::list_challenges),
+        )
+        .route(
+            "/v2/Services/{sid}/Entities/{identity}/Challenges/{csid}",
+            get(factors::fetch_challenge).post(factors::update_challenge),
+        )
+        .route(
+            "/v2/Services/{sid}/Entities/{identity}/Challenges/{csid}/Notifications",
+            post(factors::push_only),
+        )
+        .route("/v2/Services/{sid}/AccessTokens", post(factors::push_only))
+        .route(
+            "/v2/Services/{sid}/AccessTokens/{tsid}",
+            get(factors::push_only),
+        )
+        .route(
+            "/v2/Services/{sid}/RateLimits",
+            post(resources::create_rate_limit).get(resources::list_rate_limits),
+        )
+        .route(
+            "/v2/Services/{sid}/RateLimits/{rsid}",
+            get(resources::fetch_rate_limit)
+                .post(resources::update_rate_limit)
+                .delete(resources::delete_rate_limit),
+        )
+        .route(
+            "/v2/Services/{sid}/RateLimits/{rsid}/Buckets",
+            post(resources::create_bucket).get(resources::list_buckets),
+        )
+        .route(
+            "/v2/Services/{sid}/RateLimits/{rsid}/Buckets/{bsid}",
+            get(resources::fetch_bucket)
+                .post(resources::update_bucket)
+                .delete(resources::delete_bucket),
+        )
+        .route(
+            "/v2/Services/{sid}/MessagingConfigurations",
+            post(resources::create_messaging_configuration)
+                .get(resources::list_messaging_configurations),
+        )
+        .route(
+            "/v2/Services/{sid}/MessagingConfigurations/{country}",
+            get(resources::fetch_messaging_configuration)
+                .post(resources::update_messaging_configuration)
+                .delete(resources::delete_messaging_configuration),
+        )
+        .route(
+            "/v2/Services/{sid}/Webhooks",
+            post(resources::create_webhook).get(resources::list_webhooks),
+        )
+        .route(
+            "/v2/Services/{sid}/Webhooks/{wsid}",
+            get(resources::fetch_webhook)
+                .post(resources::update_webhook)
+                .delete(resources::delete_webhook),
+        )
+        .route("/v2/SafeList/Numbers", post(resources::create_safe_list))
+        .route(
+            "/v2/SafeList/Numbers/{number}",
+            get(resources::fetch_safe_list).delete(resources::delete_safe_list),
+        )
+        .route("/v2/Templates", get(resources::list_templates))
+        .route("/v2/Forms/{form_type}", get(resources::fetch_form))
+        .route("/v2/PhoneNumbers/{number}", get(lookup::fetch_phone_number))
+        .route(
+            "/sandbox/outbox",
+            get(admin::outbox).delete(admin::clear_outbox),
+        )
+        .route(
+            "/sandbox/clock",
+            get(admin::clock).post(admin::advance_clock),
+        )
+        .route(
+            "/sandbox/faults",
+            post(admin::add_fault).delete(admin::clear_faults),
+        )
+        .route("/sandbox/reset", post(admin::reset))
+        .route("/sandbox/services/{sid}", post(admin::configure_service))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(app.clone(), faults))
+        .layer(middleware::from_fn_with_state(app.clone(), authenticate));
+    Router::new()
+        .route("/sandbox/health", get(admin::health))
+        .route("/sandbox/sna/{vsid}", get(verify::complete_sna))
+        .merge(api)
+        .with_state(app)
+}
+
+async fn not_found(req: Request) -> ApiError {
+    ApiError::not_found(req.uri().path())
+}
+
+async fn authenticate(State(app): State<App>, req: Request, next: Next) -> Response {
+    let header = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok());
+    match app.credentials().check(header) {
+        Ok(()) => next.run(req).await,
+        Err(e) => {
+            let mut response = e.into_response();
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
+            );
+            response
+        }
+    }
+}
+
+/// Applies the first matching fault rule: waits `LatencyMs`, then answers with the
+/// rule's error or lets the request through.
+async fn faults(State(app): State<App>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/sandbox/") || app.read(|s, _| s.faults.is_empty()) {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return ApiError::new(400, 20001, "The request body could not be read").into_response();
+    };
+    let to = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "To" || k == "PhoneNumber")
+        .map(|(_, v)| v.into_owned())
+        .or_else(|| path.strip_prefix("/v2/PhoneNumbers/").map(decode_path));
+    let method = parts.method.clone();
+    let fault = app
+        .write(|state, _| {
+            let found = state.faults.iter_mut().find(|f| {
+                f.remaining != Some(0)
+                    && f.method
+                        .as_deref()
+                        .is_none_or(|m| Method::from_bytes(m.as_bytes()).is_ok_and(|m| m == method))
+                    && f.path_prefix.as_deref().is_none_or(|p| path.starts_with(p))
+                    && f.to_prefix
+                        .as_deref()
+                        .is_none_or(|p| to.as_deref().is_some_and(|t| t.starts_with(p)))
+            })?;
+            if let Some(n) = found.remaining.as_mut() {
+                *n -= 1;
+            }
+            Some(found.clone())
+        })
+        .await;
+    let req = Request::from_parts(parts, Body::from(bytes));
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    if fault.latency_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(fault.latency_ms)).await;
+    }
+    match fault.status {
+        Some(status) => {
+            let code = fault.code.unwrap_or(u32::from(status));
+            let message = fault
+                .message
+                .unwrap_or_else(|| format!("Sandbox fault {}", fault.sid));
+            ApiError::new(status, code, message).into_response()
+        }
+        None => next.run(req).await,
+    }
+}
+
+/// Percent-decodes a path segment; a raw `+` stays a `+` (the SDKs send it unescaped).
+pub(crate) fn decode_path(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
+}

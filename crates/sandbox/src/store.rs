@@ -1,0 +1,267 @@
+//! The Sandbox's whole state behind one lock, and its optional persistence.
+//!
+//! One `std::sync::Mutex` guards everything: each request holds it for microseconds
+//! and never across an `.await`, which keeps the attempt limits exact under heavy
+//! concurrency. With a state file, every write is followed by a group commit: one
+//! background task writes the latest snapshot atomically (temp file, fsync, rename)
+//! and each writer waits until a snapshot containing its change is on disk, so an
+//! answered request survives a SIGKILL.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{Notify, watch};
+
+use crate::auth::Credentials;
+use crate::clock;
+use crate::error::SandboxError;
+use crate::model::*;
+
+/// Everything the Sandbox knows; serialised as the state file.
+#[derive(Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct State {
+    pub clock_offset: i64,
+    pub next_seq: u64,
+    pub services: HashMap<String, Service>,
+    pub verifications: HashMap<String, Verification>,
+    /// `service_sid\nto` → the pending verification's SID.
+    pub pending: HashMap<String, String>,
+    pub attempts: HashMap<String, Attempt>,
+    /// `service_sid\nidentity` → entity.
+    pub entities: HashMap<String, Entity>,
+    pub factors: HashMap<String, Factor>,
+    pub challenges: HashMap<String, Challenge>,
+    pub rate_limits: HashMap<String, RateLimit>,
+    pub buckets: HashMap<String, Bucket>,
+    /// `bucket_sid\nvalue` → times of sends counted against the bucket.
+    pub rate_hits: HashMap<String, Vec<i64>>,
+    /// `service_sid\ncountry` → configuration.
+    pub messaging_configurations: HashMap<String, MessagingConfiguration>,
+    pub webhooks: HashMap<String, Webhook>,
+    /// phone number → entry.
+    pub safe_list: HashMap<String, SafeListEntry>,
+    pub outbox: Vec<crate::OutboxMessage>,
+    pub faults: Vec<Fault>,
+    /// Webhook deliveries produced by the last write, sent once the lock is released.
+    #[serde(skip)]
+    pub events: Vec<WebhookDelivery>,
+    /// Bumped by every write; the persister writes snapshots tagged with it.
+    #[serde(skip)]
+    pub generation: u64,
+}
+
+impl State {
+    /// A sequence number that orders records by creation.
+    pub fn seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    /// Forgets everything but the clock, as `POST /sandbox/reset` asks.
+    pub fn reset(&mut self) {
+        let generation = self.generation;
+        *self = State {
+            generation,
+            ..State::default()
+        };
+    }
+}
+
+/// Pairs a `HashMap` key from two parts.
+pub(crate) fn key(a: &str, b: &str) -> String {
+    format!("{a}\n{b}")
+}
+
+/// The shared handle every request handler gets.
+#[derive(Clone)]
+pub(crate) struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    state: Mutex<State>,
+    credentials: Credentials,
+    outbox_changed: Notify,
+    persister: Option<Persister>,
+    webhooks: reqwest::Client,
+}
+
+struct Persister {
+    dirty: Arc<Notify>,
+    written: watch::Receiver<u64>,
+}
+
+impl App {
+    /// Loads the state file when there is one and starts its writer task.
+    pub fn open(credentials: Credentials, state_file: Option<&Path>) -> Result<App, SandboxError> {
+        let state = match state_file {
+            Some(path) => load(path)?,
+            None => State::default(),
+        };
+        let app_state = Mutex::new(state);
+        let webhooks = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        let (persister, writer) = match state_file {
+            Some(path) => {
+                let dirty = Arc::new(Notify::new());
+                let (tx, rx) = watch::channel(0);
+                (
+                    Some(Persister {
+                        dirty: dirty.clone(),
+                        written: rx,
+                    }),
+                    Some((path.to_owned(), dirty, tx)),
+                )
+            }
+            None => (None, None),
+        };
+        let app = App {
+            inner: Arc::new(Inner {
+                state: app_state,
+                credentials,
+                outbox_changed: Notify::new(),
+                persister,
+                webhooks,
+            }),
+        };
+        if let Some((path, dirty, tx)) = writer {
+            tokio::spawn(write_loop(app.clone(), path, dirty, tx));
+        }
+        Ok(app)
+    }
+
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reads the state at the Sandbox's current time.
+    pub fn read<T>(&self, f: impl FnOnce(&State, i64) -> T) -> T {
+        let state = self.lock();
+        let now = clock::system_now() + state.clock_offset;
+        f(&state, now)
+    }
+
+    /// Changes the state at the Sandbox's current time, then delivers the webhooks it
+    /// produced, wakes outbox waiters and (with a state file) waits until it is saved.
+    pub async fn write<T>(&self, f: impl FnOnce(&mut State, i64) -> T) -> T {
+        let (out, generation, events) = {
+            let mut state = self.lock();
+            let now = clock::system_now() + state.clock_offset;
+            let out = f(&mut state, now);
+            state.generation += 1;
+            (out, state.generation, std::mem::take(&mut state.events))
+        };
+        for event in events {
+            tokio::spawn(crate::webhook::deliver(
+                self.inner.webhooks.clone(),
+                self.inner.credentials.auth_token().to_owned(),
+                event,
+            ));
+        }
+        self.inner.outbox_changed.notify_waiters();
+        if let Some(persister) = &self.inner.persister {
+            persister.dirty.notify_one();
+            let mut written = persister.written.clone();
+            // An error means the writer task is gone (runtime shutting down): nothing to wait for.
+            let _ = written.wait_for(|&saved| saved >= generation).await;
+        }
+        out
+    }
+
+    /// Waits up to `wait` for `f` to find something in the state (the outbox `Wait`).
+    pub async fn wait_for<T>(
+        &self,
+        wait: Duration,
+        f: impl Fn(&State, i64) -> Option<T>,
+    ) -> Option<T> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let changed = self.inner.outbox_changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            if let Some(found) = self.read(&f) {
+                return Some(found);
+            }
+            if tokio::time::timeout_at(deadline, changed).await.is_err() {
+                return None;
+            }
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<State, SandboxError> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| SandboxError::StateParse {
+            path: path.to_owned(),
+            source,
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
+        Err(source) => Err(SandboxError::StateRead {
+            path: path.to_owned(),
+            source,
+        }),
+    }
+}
+
+/// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(&dir)?.sync_all()
+}
+
+async fn write_loop(app: App, path: PathBuf, dirty: Arc<Notify>, written: watch::Sender<u64>) {
+    loop {
+        dirty.notified().await;
+        let (generation, bytes) = {
+            let state = app.lock();
+            (state.generation, serde_json::to_vec(&*state))
+        };
+        let bytes = match bytes {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("twofold-sandbox: cannot serialise the state: {e}");
+                continue;
+            }
+        };
+        let target = path.clone();
+        match tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(source)) => eprintln!(
+                "twofold-sandbox: {}",
+                SandboxError::StateWrite {
+                    path: path.clone(),
+                    source
+                }
+            ),
+            Err(e) => eprintln!("twofold-sandbox: the state writer failed: {e}"),
+        }
+        // Waiters are released even after a failed write so requests never hang; the
+        // error above tells the operator the file is behind.
+        written.send_replace(generation);
+    }
+}

@@ -1,0 +1,811 @@
+//! Services, Verifications, VerificationCheck and Verification Attempts, with Twilio's
+//! rules: code length and 10-minute validity from the service, the same code on
+//! resend, 5 sends (60203 on the sixth), 5 checks (60202 on the sixth), and a
+//! verification that is gone (20404) once approved, canceled, expired or exhausted.
+
+use axum::extract::{Path, State};
+use serde_json::{Value, json};
+
+use crate::clock::parse_time;
+use crate::error::ApiError;
+use crate::http::{ApiResult, created, ctx, deleted, ok, page};
+use crate::model::{Attempt, Ctx, SendAttempt, Service, Verification};
+use crate::params::Req;
+use crate::phone::{self, Number};
+use crate::sid::new_sid;
+use crate::store::{App, State as Db, key};
+use crate::{OutboxMessage, resources};
+
+/// How long a code stays valid.
+pub(crate) const VALIDITY_SECS: i64 = 600;
+/// Sends allowed per verification; the next one is 60203.
+pub(crate) const MAX_SENDS: usize = 5;
+/// Checks allowed per verification; the next one is 60202.
+pub(crate) const MAX_CHECKS: u32 = 5;
+
+const CHANNELS: &[&str] = &["sms", "call", "email", "whatsapp", "rcs", "sna", "auto"];
+
+pub(crate) fn service<'a>(db: &'a Db, sid: &str) -> Result<&'a Service, ApiError> {
+    db.services
+        .get(sid)
+        .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))
+}
+
+/// Applies the create/update form fields of a Service, validating each.
+fn apply_service(s: &mut Service, req: &Req) -> Result<(), ApiError> {
+    if let Some(v) = req.text("FriendlyName") {
+        if v.len() > 32 {
+            return Err(ApiError::invalid_because(
+                "FriendlyName",
+                "must be at most 32 characters",
+            ));
+        }
+        s.friendly_name = v;
+    }
+    if let Some(v) = req.int("CodeLength", 4, 10)? {
+        s.code_length = v;
+    }
+    let flags: [(&str, &mut bool); 9] = [
+        ("LookupEnabled", &mut s.lookup_enabled),
+        ("SkipSmsToLandlines", &mut s.skip_sms_to_landlines),
+        ("DtmfInputRequired", &mut s.dtmf_input_required),
+        ("Psd2Enabled", &mut s.psd2_enabled),
+        (
+            "DoNotShareWarningEnabled",
+            &mut s.do_not_share_warning_enabled,
+        ),
+        ("CustomCodeEnabled", &mut s.custom_code_enabled),
+        ("Push.IncludeDate", &mut s.push_include_date),
+        (
+            "VerifyEventSubscriptionEnabled",
+            &mut s.verify_event_subscription_enabled,
+        ),
+        ("Passkeys.DiscoverableCredentials.Enabled", &mut false),
+    ];
+    for (name, slot) in flags {
+        if let Some(v) = req.bool(name)? {
+            *slot = v;
+        }
+    }
+    let texts: [(&str, &mut Option<String>); 11] = [
+        ("TtsName", &mut s.tts_name),
+        ("Push.ApnCredentialSid", &mut s.push_apn_credential_sid),
+        ("Push.FcmCredentialSid", &mut s.push_fcm_credential_sid),
+        ("Totp.Issuer", &mut s.totp_issuer),
+        ("DefaultTemplateSid", &mut s.default_template_sid),
+        ("Whatsapp.MsgServiceSid", &mut s.whatsapp_msg_service_sid),
+        ("Whatsapp.From", &mut s.whatsapp_from),
+        ("Passkeys.RelyingParty.Id", &mut s.passkeys_rp_id),
+        ("Passkeys.RelyingParty.Name", &mut s.passkeys_rp_name),
+        (
+            "Passkeys.AuthenticatorAttachment",
+            &mut s.passkeys_authenticator_attachment,
+        ),
+        (
+            "Passkeys.UserVerification",
+            &mut s.passkeys_user_verification,
+        ),
+    ];
+    for (name, slot) in texts {
+        if let Some(v) = req.text(name) {
+            *slot = Some(v);
+        }
+    }
+    if let Some(v) = req.text("Passkeys.DiscoverableCredentials") {
+        s.passkeys_discoverable_credentials = Some(v);
+    }
+    let origins = req.all("Passkeys.RelyingParty.Origins");
+    if !origins.is_empty() {
+        s.passkeys_rp_origins = origins.into_iter().map(str::to_owned).collect();
+    }
+    if let Some(v) = req.int("Totp.TimeStep", 20, 60)? {
+        s.totp_time_step = Some(v);
+    }
+    if let Some(v) = req.int("Totp.CodeLength", 3, 8)? {
+        s.totp_code_length = Some(v);
+    }
+    if let Some(v) = req.int("Totp.Skew", 0, 2)? {
+        s.totp_skew = Some(v);
+    }
+    if s.skip_sms_to_landlines && !s.lookup_enabled {
+        return Err(ApiError::invalid_because(
+            "SkipSmsToLandlines",
+            "needs LookupEnabled=true",
+        ));
+    }
+    Ok(())
+}
+
+pub(crate) async fn create_service(State(app): State<App>, req: Req) -> ApiResult {
+    req.required("FriendlyName")?;
+    let ctx = ctx(&app, &req);
+    app.write(|db, now| {
+        let mut s = Service {
+            seq: db.seq(),
+            sid: new_sid("VA"),
+            friendly_name: String::new(),
+            code_length: 6,
+            lookup_enabled: false,
+            psd2_enabled: false,
+            skip_sms_to_landlines: false,
+            dtmf_input_required: true,
+            tts_name: None,
+            do_not_share_warning_enabled: false,
+            custom_code_enabled: false,
+            push_include_date: false,
+            push_apn_credential_sid: None,
+            push_fcm_credential_sid: None,
+            totp_issuer: None,
+            totp_time_step: None,
+            totp_code_length: None,
+            totp_skew: None,
+            default_template_sid: None,
+            whatsapp_msg_service_sid: None,
+            whatsapp_from: None,
+            passkeys_rp_id: None,
+            passkeys_rp_name: None,
+            passkeys_rp_origins: Vec::new(),
+            passkeys_authenticator_attachment: None,
+            passkeys_discoverable_credentials: None,
+            passkeys_user_verification: None,
+            verify_event_subscription_enabled: false,
+            email_integration: false,
+            disabled_channels: Vec::new(),
+            created: now,
+            updated: now,
+        };
+        apply_service(&mut s, &req)?;
+        let body = s.json(&ctx);
+        db.services.insert(s.sid.clone(), s);
+        Ok(created(body))
+    })
+    .await
+}
+
+pub(crate) async fn list_services(State(app): State<App>, req: Req) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    let items = app.read(|db, _| {
+        let mut all: Vec<&Service> = db.services.values().collect();
+        all.sort_by_key(|s| s.seq);
+        all.iter().map(|s| s.json(&ctx)).collect()
+    });
+    page(&req, "/v2/Services", "services", items)
+}
+
+pub(crate) async fn fetch_service(
+    State(app): State<App>,
+    Path(sid): Path<String>,
+    req: Req,
+) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    app.read(|db, _| Ok(ok(service(db, &sid)?.json(&ctx))))
+}
+
+pub(crate) async fn update_service(
+    State(app): State<App>,
+    Path(sid): Path<String>,
+    req: Req,
+) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    app.write(|db, now| {
+        let s = db
+            .services
+            .get_mut(&sid)
+            .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))?;
+        let mut changed = s.clone();
+        apply_service(&mut changed, &req)?;
+        changed.updated = now;
+        *s = changed;
+        Ok(ok(s.json(&ctx)))
+    })
+    .await
+}
+
+pub(crate) async fn delete_service(State(app): State<App>, Path(sid): Path<String>) -> ApiResult {
+    app.write(|db, _| {
+        db.services
+            .remove(&sid)
+            .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))?;
+        db.pending.retain(|_, v| {
+            db.verifications
+                .get(v)
+                .is_some_and(|v| v.service_sid != sid)
+        });
+        db.verifications.retain(|_, v| v.service_sid != sid);
+        db.entities.retain(|_, e| e.service_sid != sid);
+        db.factors.retain(|_, f| f.service_sid != sid);
+        db.challenges.retain(|_, c| c.service_sid != sid);
+        db.rate_limits.retain(|_, r| r.service_sid != sid);
+        db.buckets.retain(|_, b| b.service_sid != sid);
+        db.messaging_configurations
+            .retain(|_, m| m.service_sid != sid);
+        db.webhooks.retain(|_, w| w.service_sid != sid);
+        Ok(deleted())
+    })
+    .await
+}
+
+/// The message a real Verify would deliver, worded as Twilio's default templates.
+fn message_text(channel: &str, locale: &str, name: &str, code: &str, do_not_share: bool) -> String {
+    let lang = locale.split(['-', '_']).next().unwrap_or("en");
+    let mut text = match (channel, lang) {
+        ("whatsapp", _) => format!(
+            "*{code}* is your verification code. For your security, do not share this code."
+        ),
+        ("call", _) => {
+            let spoken: Vec<String> = code.chars().map(String::from).collect();
+            format!("Your {name} verification code is {}.", spoken.join(" "))
+        }
+        (_, "es") => format!("Tu código de verificación de {name} es: {code}"),
+        (_, "fr") => format!("Votre code de vérification {name} est : {code}"),
+        (_, "de") => format!("Ihr {name} Verifizierungscode lautet: {code}"),
+        (_, "pt") => format!("O seu código de verificação do {name} é: {code}"),
+        _ => format!("Your {name} verification code is: {code}"),
+    };
+    if do_not_share && channel != "whatsapp" {
+        text.push_str(
+            ". Don't share this code with anyone; our employees will never ask for the code.",
+        );
+    }
+    text
+}
+
+fn random_code(len: i64) -> String {
+    (0..len)
+        .map(|_| char::from(b'0' + rand::random_range(0..10u8)))
+        .collect()
+}
+
+/// What `To` and `Channel` turn into once validated (done before taking the lock).
+struct Target {
+    to: String,
+    channel: String,
+    number: Option<Number>,
+}
+
+fn target(req: &Req) -> Result<Target, ApiError> {
+    let to = req
+        .get("To")
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::invalid("To"))?;
+    let channel = req
+        .get("Channel")
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::invalid("Channel"))?;
+    if !CHANNELS.contains(&channel) {
+        return Err(ApiError::invalid_because(
+            "Channel",
+            &format!("must be one of {}", CHANNELS.join(", ")),
+        ));
+    }
+    if channel == "email" {
+        let (user, domain) = to.split_once('@').unwrap_or_default();
+        if user.is_empty() || !domain.contains('.') {
+            return Err(ApiError::invalid_because(
+                "To",
+                "must be an email address for the email channel",
+            ));
+        }
+        return Ok(Target {
+            to: to.to_owned(),
+            channel: channel.to_owned(),
+            number: None,
+        });
+    }
+    let number = phone::analyse(to, None).map_err(|why| {
+        ApiError::invalid_because(
+            "To",
+            &format!("{to} is not a valid E.164 phone number ({why})"),
+        )
+    })?;
+    Ok(Target {
+        to: number.e164.clone(),
+        channel: channel.to_owned(),
+        number: Some(number),
+    })
+}
+
+/// Finds the pending verification for `(service, to)` or by SID, expiring it if due.
+fn pending_mut<'a>(
+    db: &'a mut Db,
+    now: i64,
+    service_sid: &str,
+    sid_or_to: &str,
+) -> Option<&'a mut Verification> {
+    let sid = if db
+        .verifications
+        .get(sid_or_to)
+        .is_some_and(|v| v.service_sid == service_sid)
+    {
+        sid_or_to.to_owned()
+    } else {
+        db.pending.get(&key(service_sid, sid_or_to))?.clone()
+    };
+    let v = db.verifications.get(&sid)?;
+    if v.status != "pending" {
+        return None;
+    }
+    if now >= v.created + VALIDITY_SECS {
+        let to_key = key(service_sid, &v.to);
+        db.pending.remove(&to_key);
+        let v = db.verifications.get_mut(&sid)?;
+        v.status = "expired".into();
+        return None;
+    }
+    db.verifications.get_mut(&sid)
+}
+
+/// Ends a verification's life: later fetches and checks answer 20404.
+fn finish(db: &mut Db, sid: &str, status: &str, now: i64) {
+    if let Some(v) = db.verifications.get_mut(sid) {
+        v.status = status.into();
+        v.updated = now;
+        let to_key = key(&v.service_sid, &v.to);
+        db.pending.remove(&to_key);
+        if status == "approved" {
+            for a in db
+                .attempts
+                .values_mut()
+                .filter(|a| a.verification_sid == sid)
+            {
+                a.converted = true;
+                a.updated = now;
+            }
+        }
+    }
+}
+
+pub(crate) async fn create_verification(
+    State(app): State<App>,
+    Path(sid): Path<String>,
+    req: Req,
+) -> ApiResult {
+    let target = target(&req)?;
+    let ctx = ctx(&app, &req);
+    app.write(|db, now| send(db, now, &sid, &req, target, &ctx))
+        .await
+}
+
+fn send(
+    db: &mut Db,
+    now: i64,
+    service_sid: &str,
+    req: &Req,
+    target: Target,
+    ctx: &Ctx<'_>,
+) -> ApiResult {
+    let s = service(db, service_sid)?.clone();
+    let is_mobile = target
+        .number
+        .as_ref()
+        .is_some_and(|n| n.line_type == "mobile");
+    let channel = match target.channel.as_str() {
+        // Automatic channel selection: SNA where the number is mobile, else SMS.
+        "auto" if is_mobile && !s.disabled_channels.iter().any(|c| c == "sna") => "sna".to_owned(),
+        "auto" => "sms".to_owned(),
+        other => other.to_owned(),
+    };
+    if s.disabled_channels.contains(&channel) {
+        return Err(ApiError::new(
+            400,
+            60223,
+            format!("Delivery channel disabled: {channel}"),
+        ));
+    }
+    if channel == "email" && !s.email_integration {
+        return Err(ApiError::new(
+            400,
+            60217,
+            "Invalid Service configuration: the service has no email integration (Mailer)",
+        ));
+    }
+    let amount = req.text("Amount");
+    let payee = req.text("Payee");
+    if s.psd2_enabled {
+        if amount.is_none() || payee.is_none() {
+            return Err(ApiError::new(
+                400,
+                60206,
+                "'Amount' & 'Payee' params are required",
+            ));
+        }
+        if channel == "call" {
+            return Err(ApiError::new(
+                400,
+                60214,
+                "Call channel is not supported with PSD2",
+            ));
+        }
+    }
+    let custom_code = req.text("CustomCode");
+    if let Some(code) = &custom_code {
+        if !s.custom_code_enabled {
+            return Err(ApiError::new(
+                403,
+                60204,
+                "Service does not support this feature: CustomCode is not enabled",
+            ));
+        }
+        if !(4..=10).contains(&code.len()) {
+            return Err(ApiError::invalid_because(
+                "CustomCode",
+                "must be 4 to 10 characters",
+            ));
+        }
+    }
+    let line_type = target.number.as_ref().map(|n| n.line_type);
+    if channel == "sms" && s.skip_sms_to_landlines && line_type == Some("landline") {
+        return Err(ApiError::new(
+            403,
+            60205,
+            "SMS is not supported by landline phone number",
+        ));
+    }
+    let rate_keys = resources::rate_limit_keys(db, now, service_sid, req)?;
+    let existing = pending_mut(db, now, service_sid, &target.to).map(|v| v.sid.clone());
+    if let Some(sid) = &existing
+        && db
+            .verifications
+            .get(sid)
+            .is_some_and(|v| v.send_attempts.len() >= MAX_SENDS)
+    {
+        return Err(ApiError::new(429, 60203, "Max send attempts reached"));
+    }
+    for k in rate_keys {
+        db.rate_hits.entry(k).or_default().push(now);
+    }
+    let locale = req.text("Locale").unwrap_or_else(|| "en".into());
+    let attempt_channel = match channel.as_str() {
+        "rcs" => Some("rbm"),
+        // Twilio's Attempts API has no SNA channel.
+        "sna" => None,
+        c => Some(c),
+    };
+    let sid = match existing {
+        Some(sid) => sid,
+        None => {
+            let lookup = match (&target.number, s.lookup_enabled) {
+                (Some(n), true) => json!({ "carrier": {
+                    "mobile_country_code": crate::lookup::mobile_country_code(n),
+                    "type": if n.line_type == "landline" { "landline" } else if n.line_type == "mobile" { "mobile" } else { "voip" },
+                    "error_code": null,
+                    "mobile_network_code": crate::lookup::mobile_network_code(n),
+                    "name": crate::lookup::carrier_name(n),
+                }}),
+                _ => json!({}),
+            };
+            let v = Verification {
+                seq: db.seq(),
+                sid: new_sid("VE"),
+                service_sid: service_sid.to_owned(),
+                to: target.to.clone(),
+                channel: channel.clone(),
+                status: "pending".into(),
+                code: None,
+                locale: locale.clone(),
+                amount,
+                payee,
+                send_attempts: Vec::new(),
+                checks: 0,
+                sna_completed: false,
+                lookup,
+                created: now,
+                updated: now,
+            };
+            db.pending.insert(key(service_sid, &v.to), v.sid.clone());
+            let sid = v.sid.clone();
+            db.verifications.insert(sid.clone(), v);
+            sid
+        }
+    };
+    let attempt_sid = attempt_channel.map(|_| new_sid("VL"));
+    let seq = db.seq();
+    let v = db
+        .verifications
+        .get_mut(&sid)
+        .ok_or_else(|| ApiError::not_found("/Verifications"))?;
+    v.channel = channel.clone();
+    v.locale = locale.clone();
+    v.updated = now;
+    if channel != "sna" && v.code.is_none() {
+        v.code = Some(custom_code.unwrap_or_else(|| random_code(s.code_length)));
+    }
+    v.send_attempts.push(SendAttempt {
+        time: now,
+        channel: channel.clone(),
+        attempt_sid: attempt_sid.clone(),
+    });
+    let body = v.json(ctx);
+    let name = req
+        .text("CustomFriendlyName")
+        .unwrap_or_else(|| s.friendly_name.clone());
+    let (code, text) = match &v.code {
+        Some(code) if channel != "sna" => (
+            Some(code.clone()),
+            message_text(
+                &channel,
+                &locale,
+                &name,
+                code,
+                s.do_not_share_warning_enabled,
+            ),
+        ),
+        _ => (
+            None,
+            format!("Silent network auth: the device opens {}", v.sna_url(ctx)),
+        ),
+    };
+    let code_length = v.code.as_ref().map_or(0, String::len);
+    let to = v.to.clone();
+    if let (Some(attempt_sid), Some(attempt_channel)) = (attempt_sid, attempt_channel) {
+        db.attempts.insert(
+            attempt_sid.clone(),
+            Attempt {
+                seq,
+                sid: attempt_sid,
+                service_sid: service_sid.to_owned(),
+                verification_sid: sid.clone(),
+                channel: attempt_channel.to_owned(),
+                to: to.clone(),
+                country: target.number.as_ref().and_then(|n| n.country.clone()),
+                code_length,
+                locale: locale.clone(),
+                converted: false,
+                created: now,
+                updated: now,
+            },
+        );
+    }
+    db.outbox.push(OutboxMessage {
+        sid: new_sid("SM"),
+        channel,
+        to,
+        locale,
+        body: text,
+        code,
+        service_sid: service_sid.to_owned(),
+        verification_sid: sid,
+        date_created: crate::clock::format_time(now),
+    });
+    Ok(created(body))
+}
+
+pub(crate) async fn fetch_verification(
+    State(app): State<App>,
+    Path((sid, vsid)): Path<(String, String)>,
+    req: Req,
+) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    app.write(|db, now| {
+        service(db, &sid)?;
+        let v = pending_mut(db, now, &sid, &vsid)
+            .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
+        Ok(ok(v.json(&ctx)))
+    })
+    .await
+}
+
+pub(crate) async fn update_verification(
+    State(app): State<App>,
+    Path((sid, vsid)): Path<(String, String)>,
+    req: Req,
+) -> ApiResult {
+    let status = req
+        .one_of("Status", &["canceled", "approved"])?
+        .ok_or_else(|| ApiError::invalid("Status"))?;
+    let ctx = ctx(&app, &req);
+    app.write(|db, now| {
+        service(db, &sid)?;
+        let v = pending_mut(db, now, &sid, &vsid)
+            .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
+        let vsid = v.sid.clone();
+        finish(db, &vsid, &status, now);
+        let v = db
+            .verifications
+            .get(&vsid)
+            .ok_or_else(|| ApiError::not_found("/Verifications"))?;
+        Ok(ok(v.json(&ctx)))
+    })
+    .await
+}
+
+pub(crate) async fn check_verification(
+    State(app): State<App>,
+    Path(sid): Path<String>,
+    req: Req,
+) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    let target = match (req.text("VerificationSid"), req.text("To")) {
+        (Some(vsid), _) => vsid,
+        (None, Some(to)) => phone::analyse(&to, None).map(|n| n.e164).unwrap_or(to),
+        (None, None) => {
+            return Err(ApiError::new(
+                400,
+                60221,
+                "No target verification specified: send To or VerificationSid",
+            ));
+        }
+    };
+    let code = req.text("Code");
+    app.write(|db, now| {
+        service(db, &sid)?;
+        let v = pending_mut(db, now, &sid, &target)
+            .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/VerificationCheck")))?;
+        let vsid = v.sid.clone();
+        if v.checks >= MAX_CHECKS {
+            finish(db, &vsid, "max_attempts_reached", now);
+            return Err(ApiError::new(
+                429,
+                60202,
+                format!("Max ({MAX_CHECKS}) verification check attempts reached"),
+            ));
+        }
+        v.checks += 1;
+        v.updated = now;
+        let dynamic_link_ok = v.amount == req.text("Amount") && v.payee == req.text("Payee");
+        let right = if v.channel == "sna" {
+            v.sna_completed
+        } else {
+            dynamic_link_ok && code.is_some() && v.code == code
+        };
+        if right {
+            finish(db, &vsid, "approved", now);
+        }
+        let v = db
+            .verifications
+            .get(&vsid)
+            .ok_or_else(|| ApiError::not_found("/VerificationCheck"))?;
+        Ok(ok(v.check_json(&ctx)))
+    })
+    .await
+}
+
+/// The SNA URL handed out in `sna.url`: opening it is what the device's carrier
+/// would have confirmed, so the next check approves.
+pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String>) -> ApiResult {
+    app.write(|db, now| {
+        let service_sid = db
+            .verifications
+            .get(&vsid)
+            .map(|v| v.service_sid.clone())
+            .unwrap_or_default();
+        let v = pending_mut(db, now, &service_sid, &vsid)
+            .filter(|v| v.channel == "sna")
+            .ok_or_else(|| ApiError::not_found(&format!("/sandbox/sna/{vsid}")))?;
+        v.sna_completed = true;
+        v.updated = now;
+        Ok(ok(
+            json!({ "status": "completed", "verification_sid": vsid }),
+        ))
+    })
+    .await
+}
+
+fn attempt_json(db: &Db, a: &Attempt, ctx: &Ctx<'_>) -> Value {
+    let status = db
+        .verifications
+        .get(&a.verification_sid)
+        .map_or("expired", |v| v.status.as_str());
+    a.json(ctx, status)
+}
+
+/// The attempts matching the filters both the list and the summary take.
+fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiError> {
+    let time = |name: &str| -> Result<Option<i64>, ApiError> {
+        req.get(name)
+            .map(|t| {
+                parse_time(t)
+                    .ok_or_else(|| ApiError::invalid_because(name, "must be an ISO 8601 datetime"))
+            })
+            .transpose()
+    };
+    let after = time("DateCreatedAfter")?;
+    let before = time("DateCreatedBefore")?;
+    let status = req.one_of("Status", &["converted", "unconverted"])?;
+    let mut out: Vec<&Attempt> = db
+        .attempts
+        .values()
+        .filter(|a| after.is_none_or(|t| a.created >= t))
+        .filter(|a| before.is_none_or(|t| a.created <= t))
+        .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to == to))
+        .filter(|a| {
+            req.get("Country")
+                .is_none_or(|c| a.country.as_deref() == Some(c))
+        })
+        .filter(|a| req.get("Channel").is_none_or(|c| a.channel == c))
+        .filter(|a| {
+            req.get("VerifyServiceSid")
+                .is_none_or(|s| a.service_sid == s)
+        })
+        .filter(|a| {
+            req.get("VerificationSid")
+                .is_none_or(|s| a.verification_sid == s)
+        })
+        .filter(|a| {
+            req.get("DestinationPrefix")
+                .is_none_or(|p| a.to.starts_with(p))
+        })
+        .filter(|a| {
+            status
+                .as_deref()
+                .is_none_or(|s| (s == "converted") == a.converted)
+        })
+        .collect();
+    out.sort_by_key(|a| a.seq);
+    Ok(out)
+}
+
+pub(crate) async fn list_attempts(State(app): State<App>, req: Req) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    let items = app.read(|db, _| {
+        filtered_attempts(db, &req)
+            .map(|all| all.into_iter().map(|a| attempt_json(db, a, &ctx)).collect())
+    })?;
+    page(&req, "/v2/Attempts", "attempts", items)
+}
+
+pub(crate) async fn fetch_attempt(
+    State(app): State<App>,
+    Path(asid): Path<String>,
+    req: Req,
+) -> ApiResult {
+    let ctx = ctx(&app, &req);
+    app.read(|db, _| {
+        let a = db
+            .attempts
+            .get(&asid)
+            .ok_or_else(|| ApiError::not_found(&format!("/Attempts/{asid}")))?;
+        Ok(ok(attempt_json(db, a, &ctx)))
+    })
+}
+
+pub(crate) async fn attempts_summary(State(app): State<App>, req: Req) -> ApiResult {
+    let (total, converted) = app.read(|db, _| {
+        filtered_attempts(db, &req)
+            .map(|all| (all.len(), all.iter().filter(|a| a.converted).count()))
+    })?;
+    let rate = if total == 0 {
+        0.0
+    } else {
+        converted as f64 * 100.0 / total as f64
+    };
+    Ok(ok(json!({
+        "total_attempts": total,
+        "total_converted": converted,
+        "total_unconverted": total - converted,
+        "conversion_rate_percentage": format!("{rate:.9}"),
+        "url": format!("{}/v2/Attempts/Summary", req.base),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_worded_like_twilio_templates() {
+        assert_eq!(
+            message_text("sms", "en", "Acme", "1234", false),
+            "Your Acme verification code is: 1234"
+        );
+        assert_eq!(
+            message_text("sms", "es-MX", "Acme", "1234", false),
+            "Tu código de verificación de Acme es: 1234"
+        );
+        assert_eq!(
+            message_text("call", "en", "Acme", "1234", false),
+            "Your Acme verification code is 1 2 3 4."
+        );
+        assert!(message_text("whatsapp", "en", "Acme", "1234", true).starts_with("*1234*"));
+        assert!(message_text("sms", "en", "Acme", "1234", true).contains("Don't share this code"));
+    }
+
+    #[test]
+    fn random_codes_have_the_service_length_and_only_digits() {
+        for len in 4..=10 {
+            let code = random_code(len);
+            assert_eq!(code.len() as i64, len);
+            assert!(code.bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+}
