@@ -100,9 +100,9 @@ test("a bad URI shows what is wrong under the field and keeps the text", async (
   assert.match(await alert.text(), /not an otpauth URI: scheme is 'https'/);
   assert.equal(await (await app.find("#add-uri")).property("value"), "https://example.com/?secret=JBSWY3DPEHPK3PXP");
 
-  await addByUri("otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PXI");
+  await addByUri("otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PX8");
   await waitFor("the base32 error", async () =>
-    /secret: 'I' at position 16 is not base32/.test(await (await app.find("#add-uri-error")).text()),
+    /secret: '8' at position 16 is not base32/.test(await (await app.find("#add-uri-error")).text()),
   );
   assert.equal((await app.findAll("li.account")).length, 2, "a failed add adds nothing");
 });
@@ -110,8 +110,12 @@ test("a bad URI shows what is wrong under the field and keeps the text", async (
 test("a screenshot of the live codes is saved for the README", async () => {
   await (await app.find("#add-uri")).clear();
   await addByUri("otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
-  await app.waitFind(rowSelector("GitHub (octocat)"));
+  await addByUri("otpauth://totp/Fastmail:margaret@fastmail.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Fastmail");
+  await app.waitFind(rowSelector("Fastmail (margaret@fastmail.com)"));
   await app.execute("document.activeElement?.blur()");
+  // Let toasts fade and the web view paint the final frame before capturing it.
+  await waitFor("the toasts to clear", async () => (await app.findAll("[role=status]")).length === 0);
+  await new Promise((resolve) => setTimeout(resolve, 500));
   mkdirSync(screenshotDir, { recursive: true });
   writeFileSync(join(screenshotDir, "authenticator.png"), await app.screenshot());
 });

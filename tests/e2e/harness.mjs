@@ -19,7 +19,10 @@ export async function startDriver() {
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
     stdio: ["ignore", "inherit", "inherit"],
   });
+  let spawnError;
+  driver.on("error", (error) => (spawnError = error));
   await waitFor("tauri-driver to be ready", async () => {
+    if (spawnError) throw new Error(`cannot start tauri-driver (run make test, which installs it): ${spawnError.message}`);
     const response = await fetch(`${base}/status`, { signal: AbortSignal.timeout(2_000) });
     return response.ok && (await response.json()).value?.ready;
   });
