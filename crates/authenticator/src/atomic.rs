@@ -18,6 +18,7 @@ pub(crate) fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         _ => Path::new("."),
     };
     fs::create_dir_all(dir)?;
+    remove_stale_temps(dir, path);
 
     let temp = sibling(path, &format!(".tmp-{}", uuid::Uuid::new_v4().simple()));
     let written = write_new(&temp, bytes);
@@ -42,6 +43,28 @@ pub(crate) fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
     fs::rename(&temp, path)?;
     sync_dir(dir)
+}
+
+/// Temp files of saves that were killed before their rename; a save racing
+/// this one from another process loses its temp file and fails cleanly.
+fn remove_stale_temps(dir: &Path, path: &Path) {
+    let Some(name) = path.file_name().and_then(|name| name.to_str()) else {
+        return;
+    };
+    let prefix = format!("{name}.tmp-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_str()
+            .is_some_and(|other| other.starts_with(&prefix))
+        {
+            // Best effort: whatever stays is retried on the next save.
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {

@@ -19,9 +19,11 @@
 //! - [`OtpAuth`] reads and writes Google's Key Uri Format and computes codes
 //!   (TOTP and HOTP through totp-rs, Steam Guard's 5-character codes).
 //! - [`Secret`] holds key bytes, zeroized on drop and never printed.
-//! - [`Account`] adds identity, tags, note, order and times; an
-//!   [`AccountStore`] keeps the list between runs ([`PlainFileStore`]: an
-//!   atomic JSON file).
+//! - [`Account`] adds identity, tags, note, order and times.
+//! - [`Vault`] keeps accounts in one encrypted file (XChaCha20-Poly1305 under
+//!   a random key wrapped for the OS keyring and/or a passphrase, Argon2id);
+//!   its layout is in `docs/vault-format.md`. [`PlainFileStore`] is the plain
+//!   JSON file it replaces, behind the [`AccountStore`] trait.
 //!
 //! Every error type's message says what is wrong and what to do; [`Error`]
 //! gathers them for callers that only pass errors on.
@@ -29,16 +31,19 @@
 mod account;
 mod atomic;
 mod code;
+pub mod formats;
 mod otpauth;
 pub mod qr;
 mod record;
 mod secret;
 mod store;
+mod vault;
 
 pub use account::{Account, AccountId, AccountIdError};
 pub use otpauth::{Algorithm, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
 pub use store::{AccountStore, PlainFileStore, StoreError};
+pub use vault::{KdfParams, Passphrase, Protection, Unlock, Vault, VaultError, VaultInfo};
 
 /// Any error of this crate; each module's error converts into it.
 #[derive(Debug, thiserror::Error)]
@@ -55,4 +60,7 @@ pub enum Error {
     /// Accounts could not be loaded or saved.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The vault could not be created, unlocked or saved.
+    #[error(transparent)]
+    Vault(#[from] VaultError),
 }

@@ -1,0 +1,621 @@
+//! The encrypted vault: one file holding every account, sealed with
+//! XChaCha20-Poly1305 under a random 256-bit vault key. The vault key is
+//! wrapped in slots — the OS keyring and/or a passphrase (Argon2id) — so the
+//! passphrase can change without touching the key. The whole header is the
+//! body's associated data. Saves are atomic and keep the previous file as
+//! `<file>.bak`. The layout is documented in `docs/vault-format.md`.
+
+mod crypto;
+mod format;
+mod keyring;
+
+use std::fmt;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use zeroize::Zeroizing;
+
+pub use crypto::KdfParams;
+
+use crate::account::{Account, AccountId};
+use crate::{atomic, record};
+use crypto::{Key, NONCE_LEN, NoRandomness};
+use format::{Header, Kdf, ReadError, Slot, Source};
+use keyring::KeyringError;
+
+/// A passphrase, wiped from memory on drop and never printed, with the
+/// Argon2id costs to use when it protects a vault (ignored when unlocking:
+/// the vault's header says which costs were used).
+#[derive(Clone)]
+pub struct Passphrase {
+    text: Zeroizing<String>,
+    kdf: KdfParams,
+}
+
+impl Passphrase {
+    /// A passphrase with the default, ~0.5 s costs.
+    pub fn new(text: impl Into<String>) -> Passphrase {
+        Passphrase {
+            text: Zeroizing::new(text.into()),
+            kdf: KdfParams::DEFAULT,
+        }
+    }
+
+    /// The same passphrase with other Argon2id costs (cheaper ones make tests
+    /// and benchmarks fast; they are still real Argon2id).
+    pub fn with_kdf(mut self, kdf: KdfParams) -> Passphrase {
+        self.kdf = kdf;
+        self
+    }
+}
+
+impl fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Passphrase(<redacted>)")
+    }
+}
+
+/// How a new vault's key is protected.
+#[derive(Debug, Clone)]
+pub enum Protection {
+    /// A random key in the OS keyring: unlocks without typing anything.
+    Keyring,
+    /// A passphrase: portable, needs no keyring.
+    Passphrase(Passphrase),
+    /// Either unlocks it.
+    KeyringAndPassphrase(Passphrase),
+}
+
+/// How to unlock an existing vault.
+#[derive(Debug, Clone)]
+pub enum Unlock {
+    /// With the key kept in the OS keyring (one keyring access).
+    Keyring,
+    /// With the passphrase.
+    Passphrase(Passphrase),
+}
+
+/// What a vault file says about itself before it is unlocked. Nothing here
+/// is authenticated until an unlock succeeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VaultInfo {
+    /// The vault file.
+    pub path: PathBuf,
+    /// Its layout version.
+    pub version: u16,
+    /// How many accounts it holds.
+    pub accounts: usize,
+    /// Whether the OS keyring can unlock it.
+    pub keyring: bool,
+    /// The passphrase slot's Argon2id costs, when it has one.
+    pub passphrase: Option<KdfParams>,
+    /// When it was last saved, in Unix seconds.
+    pub saved_at: u64,
+}
+
+/// What went wrong with a vault; each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum VaultError {
+    /// `create` found a file already there.
+    #[error("{} already exists; open it, or move it away to create a new vault", path.display())]
+    Exists {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// `open` found no file.
+    #[error("there is no vault at {}; create one first", path.display())]
+    NotFound {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// The file could not be read.
+    #[error("cannot read {}: {source}; check its permissions", path.display())]
+    Read {
+        /// The vault file.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// The file could not be written; the previous file is intact.
+    #[error("cannot save {}: {source}; the previous vault is kept — check free space and permissions of the folder", path.display())]
+    Write {
+        /// The vault file.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// Not a vault, truncated, or an unreadable header.
+    #[error("{} is not a readable Twofold vault: {reason}; it was not changed — restore {} or another backup", path.display(), atomic::backup_path(path).display())]
+    Corrupt {
+        /// The vault file.
+        path: PathBuf,
+        /// What is wrong, in words.
+        reason: String,
+    },
+    /// The sealed content does not match its header or key.
+    #[error("{} failed its integrity check: it was damaged, truncated or changed outside Twofold; it was not changed — restore {} or another backup", path.display(), atomic::backup_path(path).display())]
+    Tampered {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// Written by a newer Twofold.
+    #[error("{} uses vault format {version}, newer than this Twofold reads ({}); update Twofold", path.display(), format::VERSION)]
+    Newer {
+        /// The vault file.
+        path: PathBuf,
+        /// The file's format version.
+        version: u16,
+    },
+    /// The passphrase does not unlock the vault.
+    #[error("wrong passphrase for {}; check it (and the keyboard layout) and try again — nothing was changed", path.display())]
+    WrongPassphrase {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// A passphrase was given for a keyring-only vault.
+    #[error("{} has no passphrase; unlock it with the OS keyring", path.display())]
+    NoPassphraseSlot {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// The keyring was asked for a passphrase-only vault.
+    #[error("{} is not kept in the OS keyring; unlock it with its passphrase", path.display())]
+    NoKeyringSlot {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// No Secret Service (or other OS keyring) answers.
+    #[error(
+        "the OS keyring is not available ({reason}); start a keyring service such as gnome-keyring, or protect the vault with a passphrase instead"
+    )]
+    KeyringUnavailable {
+        /// What the platform said.
+        reason: String,
+    },
+    /// The keyring is locked or refuses access.
+    #[error(
+        "the OS keyring refused access ({reason}); unlock your keyring (log in to the desktop session), or use the vault's passphrase"
+    )]
+    KeyringLocked {
+        /// What the platform said.
+        reason: String,
+    },
+    /// The vault's keyring entry is gone or does not hold its key.
+    #[error("the OS keyring has no usable key for {} (entry '{service}' / '{user}'); unlock with the passphrase, or restore the keyring", path.display())]
+    KeyringKeyMissing {
+        /// The vault file.
+        path: PathBuf,
+        /// The entry's service.
+        service: String,
+        /// The entry's user.
+        user: String,
+    },
+    /// Removing the slot would leave no way to unlock the vault.
+    #[error(
+        "cannot remove the only way to unlock the vault; add a passphrase or the OS keyring first"
+    )]
+    LastSlot,
+    /// An empty passphrase.
+    #[error("passphrase: it is empty; choose one you can remember (a few words make a good one)")]
+    EmptyPassphrase,
+    /// Argon2id costs it cannot run.
+    #[error(
+        "passphrase: Argon2id costs {memory_kib} KiB × {iterations} passes × {parallelism} lanes are not usable (8 KiB per lane at least, at most {} KiB, {} passes and {} lanes)",
+        KdfParams::MAX_MEMORY_KIB,
+        KdfParams::MAX_ITERATIONS,
+        KdfParams::MAX_PARALLELISM
+    )]
+    KdfParams {
+        /// Memory in KiB.
+        memory_kib: u32,
+        /// Passes.
+        iterations: u32,
+        /// Lanes.
+        parallelism: u32,
+    },
+    /// The OS gave no random bytes.
+    #[error("the operating system's random number source failed; nothing was written — try again")]
+    NoRandomness,
+    /// `add` with an id already in the vault.
+    #[error("account {id} is already in the vault")]
+    DuplicateAccount {
+        /// The account id.
+        id: AccountId,
+    },
+    /// `update` or `remove` with an unknown id.
+    #[error("account {id} is not in the vault; it may have been removed")]
+    NoSuchAccount {
+        /// The account id.
+        id: AccountId,
+    },
+}
+
+impl From<NoRandomness> for VaultError {
+    fn from(_: NoRandomness) -> VaultError {
+        VaultError::NoRandomness
+    }
+}
+
+/// An unlocked vault: its accounts in memory and the key to save them.
+/// Dropping it (or [`Vault::lock`]) wipes the key and the secrets.
+pub struct Vault {
+    path: PathBuf,
+    header: Header,
+    key: Key,
+    accounts: Vec<Account>,
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Vault")
+            .field("path", &self.path)
+            .field("accounts", &self.accounts.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// Creates an empty vault at `path` (never over an existing file). With
+    /// the keyring, its entry is written first; if the keyring is missing
+    /// nothing is written at all.
+    pub fn create(path: impl Into<PathBuf>, protection: Protection) -> Result<Vault, VaultError> {
+        let path = path.into();
+        if fs::symlink_metadata(&path).is_ok() {
+            return Err(VaultError::Exists { path });
+        }
+        let (keyring, passphrase) = match protection {
+            Protection::Keyring => (true, None),
+            Protection::Passphrase(passphrase) => (false, Some(passphrase)),
+            Protection::KeyringAndPassphrase(passphrase) => (true, Some(passphrase)),
+        };
+        let mut vault = Vault {
+            path,
+            header: Header {
+                vault_id: uuid::Uuid::new_v4().simple().to_string(),
+                accounts: 0,
+                saved_at: 0,
+                nonce: String::new(),
+                slots: Vec::new(),
+            },
+            key: crypto::random_key()?,
+            accounts: Vec::new(),
+        };
+        if let Some(passphrase) = passphrase {
+            vault.header.slots.push(vault.passphrase_slot(&passphrase)?);
+        }
+        if keyring {
+            vault.add_keyring_slot()?;
+        } else {
+            vault.save()?;
+        }
+        Ok(vault)
+    }
+
+    /// Reads and unlocks the vault at `path`. Nothing is written, whatever
+    /// goes wrong.
+    pub fn open(path: impl Into<PathBuf>, unlock: Unlock) -> Result<Vault, VaultError> {
+        let path = path.into();
+        let file = read_file(&path)?;
+        let parsed = parse(&path, &file)?;
+        let header = parsed.header;
+        let key = match unlock {
+            Unlock::Keyring => {
+                let (service, user, slot) = header
+                    .slots
+                    .iter()
+                    .find_map(|slot| match &slot.source {
+                        Source::Keyring { service, user } => Some((service, user, slot)),
+                        Source::Passphrase { .. } => None,
+                    })
+                    .ok_or_else(|| VaultError::NoKeyringSlot { path: path.clone() })?;
+                let missing = || VaultError::KeyringKeyMissing {
+                    path: path.clone(),
+                    service: service.clone(),
+                    user: user.clone(),
+                };
+                let kek = keyring::load(service, user).map_err(|error| match error {
+                    KeyringError::Missing | KeyringError::Garbled => missing(),
+                    other => keyring_error(other),
+                })?;
+                slot.unwrap_key(&kek, &header.vault_id)
+                    .ok_or_else(missing)?
+            }
+            Unlock::Passphrase(passphrase) => {
+                let (kdf, salt, slot) = header
+                    .slots
+                    .iter()
+                    .find_map(|slot| match &slot.source {
+                        Source::Passphrase { kdf, salt } => Some((kdf, salt, slot)),
+                        Source::Keyring { .. } => None,
+                    })
+                    .ok_or_else(|| VaultError::NoPassphraseSlot { path: path.clone() })?;
+                let corrupt = |reason: &str| VaultError::Corrupt {
+                    path: path.clone(),
+                    reason: reason.to_owned(),
+                };
+                let params = kdf
+                    .params()
+                    .ok_or_else(|| corrupt("its passphrase slot has unusable Argon2id costs"))?;
+                let salt = hex::decode(salt)
+                    .map_err(|_| corrupt("its passphrase slot's salt is not hex"))?;
+                let kek = params
+                    .derive(passphrase.text.as_bytes(), &salt)
+                    .ok_or_else(|| corrupt("its passphrase slot's Argon2id costs are rejected"))?;
+                slot.unwrap_key(&kek, &header.vault_id)
+                    .ok_or_else(|| VaultError::WrongPassphrase { path: path.clone() })?
+            }
+        };
+        let nonce =
+            format::fixed::<NONCE_LEN>(&header.nonce).ok_or_else(|| VaultError::Corrupt {
+                path: path.clone(),
+                reason: "its header's nonce is not 24 bytes of hex".to_owned(),
+            })?;
+        let plaintext = crypto::open(&key, &nonce, parsed.body, parsed.associated)
+            .ok_or_else(|| VaultError::Tampered { path: path.clone() })?;
+        let accounts = record::decode(&plaintext).map_err(|reason| VaultError::Corrupt {
+            path: path.clone(),
+            reason,
+        })?;
+        Ok(Vault {
+            path,
+            header,
+            key,
+            accounts,
+        })
+    }
+
+    /// What the file at `path` says about itself, without unlocking it.
+    pub fn inspect(path: impl Into<PathBuf>) -> Result<VaultInfo, VaultError> {
+        let path = path.into();
+        let file = read_file(&path)?;
+        let header = parse(&path, &file)?.header;
+        Ok(info(path, &header))
+    }
+
+    /// This vault's description (as saved last).
+    pub fn info(&self) -> VaultInfo {
+        info(self.path.clone(), &self.header)
+    }
+
+    /// The vault file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The accounts, in the order they were added.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// The account with this id.
+    pub fn account(&self, id: AccountId) -> Option<&Account> {
+        self.accounts.iter().find(|account| account.id == id)
+    }
+
+    /// Adds an account after the others (its `position` is set to follow
+    /// theirs). Call [`Vault::save`] to keep it.
+    pub fn add(&mut self, mut account: Account) -> Result<(), VaultError> {
+        if self.account(account.id).is_some() {
+            return Err(VaultError::DuplicateAccount { id: account.id });
+        }
+        account.position = self
+            .accounts
+            .iter()
+            .map(|other| other.position.saturating_add(1))
+            .max()
+            .unwrap_or(0);
+        self.accounts.push(account);
+        Ok(())
+    }
+
+    /// Replaces the account with the same id. Call [`Vault::save`] to keep it.
+    pub fn update(&mut self, account: Account) -> Result<(), VaultError> {
+        let slot = self
+            .accounts
+            .iter_mut()
+            .find(|other| other.id == account.id)
+            .ok_or(VaultError::NoSuchAccount { id: account.id })?;
+        *slot = account;
+        Ok(())
+    }
+
+    /// Removes and returns an account. Call [`Vault::save`] to keep the change.
+    pub fn remove(&mut self, id: AccountId) -> Result<Account, VaultError> {
+        let index = self
+            .accounts
+            .iter()
+            .position(|account| account.id == id)
+            .ok_or(VaultError::NoSuchAccount { id })?;
+        Ok(self.accounts.remove(index))
+    }
+
+    /// Writes the vault atomically, keeping the previous file as `.bak`.
+    pub fn save(&mut self) -> Result<(), VaultError> {
+        let nonce = crypto::random::<NONCE_LEN>()?;
+        self.header.nonce = hex::encode(nonce);
+        self.header.accounts = self.accounts.len();
+        self.header.saved_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let plaintext = record::encode(&self.accounts);
+        let file = format::encode(&self.header, &nonce, &self.key, &plaintext);
+        atomic::replace(&self.path, &file).map_err(|source| VaultError::Write {
+            path: self.path.clone(),
+            source,
+        })
+    }
+
+    /// Sets or replaces the passphrase (the vault key stays the same), and
+    /// saves.
+    pub fn set_passphrase(&mut self, passphrase: Passphrase) -> Result<(), VaultError> {
+        let slot = self.passphrase_slot(&passphrase)?;
+        self.header
+            .slots
+            .retain(|slot| !matches!(slot.source, Source::Passphrase { .. }));
+        self.header.slots.push(slot);
+        self.save()
+    }
+
+    /// Removes the passphrase, leaving the keyring to unlock the vault, and
+    /// saves.
+    pub fn remove_passphrase(&mut self) -> Result<(), VaultError> {
+        if !self.info().keyring {
+            return Err(VaultError::LastSlot);
+        }
+        self.header
+            .slots
+            .retain(|slot| !matches!(slot.source, Source::Passphrase { .. }));
+        self.save()
+    }
+
+    /// Lets the OS keyring unlock the vault (a new random entry), and saves.
+    /// Does nothing when it already can.
+    pub fn add_keyring_slot(&mut self) -> Result<(), VaultError> {
+        if self.info().keyring {
+            return Ok(());
+        }
+        let kek = crypto::random_key()?;
+        let service = keyring::SERVICE.to_owned();
+        let user = keyring::user_for(&self.header.vault_id);
+        let slot = Slot::wrap(
+            Source::Keyring {
+                service: service.clone(),
+                user: user.clone(),
+            },
+            &kek,
+            &self.key,
+            &self.header.vault_id,
+        )?;
+        keyring::store(&service, &user, &kek).map_err(keyring_error)?;
+        let before = self.header.slots.clone();
+        self.header.slots.push(slot);
+        if let Err(error) = self.save() {
+            self.header.slots = before;
+            // The entry would unlock nothing; failing to remove it leaves
+            // only a useless random key behind.
+            let _ = keyring::delete(&service, &user);
+            return Err(error);
+        }
+        Ok(())
+    }
+
+    /// Stops the OS keyring from unlocking the vault: saves without the
+    /// slot, then deletes the keyring entry. Needs a passphrase slot; does
+    /// nothing when the keyring has no slot.
+    pub fn remove_keyring_slot(&mut self) -> Result<(), VaultError> {
+        let info = self.info();
+        if !info.keyring {
+            return Ok(());
+        }
+        if info.passphrase.is_none() {
+            return Err(VaultError::LastSlot);
+        }
+        let entries: Vec<(String, String)> = self
+            .header
+            .slots
+            .iter()
+            .filter_map(|slot| match &slot.source {
+                Source::Keyring { service, user } => Some((service.clone(), user.clone())),
+                Source::Passphrase { .. } => None,
+            })
+            .collect();
+        self.header
+            .slots
+            .retain(|slot| !matches!(slot.source, Source::Keyring { .. }));
+        self.save()?;
+        for (service, user) in entries {
+            keyring::delete(&service, &user).map_err(keyring_error)?;
+        }
+        Ok(())
+    }
+
+    /// Locks the vault: the key and every secret are wiped from memory.
+    pub fn lock(self) {
+        drop(self);
+    }
+
+    fn passphrase_slot(&self, passphrase: &Passphrase) -> Result<Slot, VaultError> {
+        if passphrase.text.is_empty() {
+            return Err(VaultError::EmptyPassphrase);
+        }
+        let params = passphrase.kdf;
+        let unusable = VaultError::KdfParams {
+            memory_kib: params.memory_kib,
+            iterations: params.iterations,
+            parallelism: params.parallelism,
+        };
+        if !params.within_bounds() {
+            return Err(unusable);
+        }
+        let salt = crypto::random::<32>()?;
+        let kek = params
+            .derive(passphrase.text.as_bytes(), &salt)
+            .ok_or(unusable)?;
+        Ok(Slot::wrap(
+            Source::Passphrase {
+                kdf: Kdf::new(params),
+                salt: hex::encode(salt),
+            },
+            &kek,
+            &self.key,
+            &self.header.vault_id,
+        )?)
+    }
+}
+
+fn info(path: PathBuf, header: &Header) -> VaultInfo {
+    VaultInfo {
+        path,
+        version: format::VERSION,
+        accounts: header.accounts,
+        keyring: header
+            .slots
+            .iter()
+            .any(|slot| matches!(slot.source, Source::Keyring { .. })),
+        passphrase: header.slots.iter().find_map(|slot| match slot.source {
+            Source::Passphrase { kdf, .. } => kdf.params(),
+            Source::Keyring { .. } => None,
+        }),
+        saved_at: header.saved_at,
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {
+    fs::read(path).map_err(|source| match source.kind() {
+        io::ErrorKind::NotFound => VaultError::NotFound {
+            path: path.to_owned(),
+        },
+        _ => VaultError::Read {
+            path: path.to_owned(),
+            source,
+        },
+    })
+}
+
+fn parse<'a>(path: &Path, file: &'a [u8]) -> Result<format::Parsed<'a>, VaultError> {
+    format::read(file).map_err(|error| match error {
+        ReadError::Damaged(reason) => VaultError::Corrupt {
+            path: path.to_owned(),
+            reason,
+        },
+        ReadError::Newer(version) => VaultError::Newer {
+            path: path.to_owned(),
+            version,
+        },
+    })
+}
+
+fn keyring_error(error: KeyringError) -> VaultError {
+    match error {
+        KeyringError::Locked(reason) => VaultError::KeyringLocked { reason },
+        KeyringError::Unavailable(reason) => VaultError::KeyringUnavailable { reason },
+        KeyringError::Missing => VaultError::KeyringUnavailable {
+            reason: "the entry just written cannot be found".to_owned(),
+        },
+        KeyringError::Garbled => VaultError::KeyringUnavailable {
+            reason: "the entry just written cannot be read back".to_owned(),
+        },
+    }
+}

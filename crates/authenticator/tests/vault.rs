@@ -1,0 +1,327 @@
+//! The vault with a passphrase: round trips, slots, and every way a file can
+//! be wrong. (The keyring slot and crash safety have their own test files.)
+#![allow(clippy::unwrap_used)]
+
+use std::fs;
+use std::path::Path;
+
+use twofold_authenticator::{
+    Account, KdfParams, OtpAuth, Passphrase, Protection, Unlock, Vault, VaultError,
+};
+
+/// Real Argon2id, cheap enough for tests.
+const CHEAP: KdfParams = KdfParams {
+    memory_kib: 64,
+    iterations: 1,
+    parallelism: 1,
+};
+
+fn passphrase(text: &str) -> Passphrase {
+    Passphrase::new(text).with_kdf(CHEAP)
+}
+
+fn account(issuer: &str, secret: &str) -> Account {
+    let uri = format!("otpauth://totp/{issuer}:me?secret={secret}&issuer={issuer}");
+    Account::new(OtpAuth::parse(&uri).unwrap(), 1_700_000_000)
+}
+
+fn vault_with_two_accounts(path: &Path) -> Vault {
+    let mut vault =
+        Vault::create(path, Protection::Passphrase(passphrase("correct horse"))).unwrap();
+    vault.add(account("GitHub", "JBSWY3DPEHPK3PXP")).unwrap();
+    vault.add(account("GitLab", "GEZDGNBVGY3TQOJQ")).unwrap();
+    vault.save().unwrap();
+    vault
+}
+
+fn open(path: &Path, text: &str) -> Result<Vault, VaultError> {
+    Vault::open(path, Unlock::Passphrase(Passphrase::new(text)))
+}
+
+#[test]
+fn accounts_survive_a_save_and_an_unlock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    let vault = vault_with_two_accounts(&path);
+    let reopened = open(&path, "correct horse").unwrap();
+    assert_eq!(reopened.accounts(), vault.accounts());
+    assert_eq!(
+        reopened
+            .accounts()
+            .iter()
+            .map(|a| a.position)
+            .collect::<Vec<_>>(),
+        [0, 1]
+    );
+}
+
+#[test]
+fn the_file_hides_secrets_and_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let bytes = fs::read(&path).unwrap();
+    for needle in ["JBSWY3DPEHPK3PXP", "GitHub", "GitLab"] {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+            "{needle} is readable in the file"
+        );
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}
+
+#[test]
+fn info_is_readable_without_unlocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let info = Vault::inspect(&path).unwrap();
+    assert_eq!(info.accounts, 2);
+    assert!(!info.keyring);
+    assert_eq!(info.passphrase, Some(CHEAP));
+    assert!(info.saved_at > 1_700_000_000);
+}
+
+#[test]
+fn a_wrong_passphrase_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let before = fs::read(&path).unwrap();
+    let error = open(&path, "correct horse!").unwrap_err();
+    assert!(
+        matches!(error, VaultError::WrongPassphrase { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("wrong passphrase for"),
+        "{error}"
+    );
+    assert!(matches!(
+        Vault::open(&path, Unlock::Keyring).unwrap_err(),
+        VaultError::NoKeyringSlot { .. }
+    ));
+    assert_eq!(fs::read(&path).unwrap(), before);
+}
+
+#[test]
+fn changing_the_passphrase_keeps_the_vault_key_and_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    let mut vault = vault_with_two_accounts(&path);
+    vault.set_passphrase(passphrase("battery staple")).unwrap();
+    assert!(matches!(
+        open(&path, "correct horse").unwrap_err(),
+        VaultError::WrongPassphrase { .. }
+    ));
+    let reopened = open(&path, "battery staple").unwrap();
+    assert_eq!(reopened.accounts(), vault.accounts());
+    // The previous file (old passphrase) is the backup, and the same vault
+    // key still opens both: a slot change never re-keys the accounts.
+    let backup = open(&dir.path().join("vault.bin.bak"), "correct horse").unwrap();
+    assert_eq!(backup.accounts(), vault.accounts());
+}
+
+#[test]
+fn the_only_slot_cannot_be_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = vault_with_two_accounts(&dir.path().join("vault.bin"));
+    assert!(matches!(
+        vault.remove_passphrase().unwrap_err(),
+        VaultError::LastSlot
+    ));
+    // There is no keyring slot to remove: nothing happens.
+    vault.remove_keyring_slot().unwrap();
+    assert!(open(vault.path(), "correct horse").is_ok());
+}
+
+#[test]
+fn empty_passphrases_and_unusable_costs_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    assert!(matches!(
+        Vault::create(&path, Protection::Passphrase(passphrase(""))).unwrap_err(),
+        VaultError::EmptyPassphrase
+    ));
+    let huge = KdfParams {
+        memory_kib: u32::MAX,
+        ..CHEAP
+    };
+    let error = Vault::create(
+        &path,
+        Protection::Passphrase(Passphrase::new("x").with_kdf(huge)),
+    )
+    .unwrap_err();
+    assert!(matches!(error, VaultError::KdfParams { .. }), "{error:?}");
+    assert!(!path.exists(), "a refused vault writes nothing");
+}
+
+#[test]
+fn create_never_replaces_an_existing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    fs::write(&path, b"precious").unwrap();
+    let error = Vault::create(&path, Protection::Passphrase(passphrase("x"))).unwrap_err();
+    assert!(matches!(error, VaultError::Exists { .. }));
+    assert_eq!(fs::read(&path).unwrap(), b"precious");
+}
+
+#[test]
+fn accounts_are_added_updated_and_removed_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    let mut vault = vault_with_two_accounts(&path);
+    let first = vault.accounts()[0].clone();
+    assert!(matches!(
+        vault.add(first.clone()).unwrap_err(),
+        VaultError::DuplicateAccount { .. }
+    ));
+    let mut renamed = first.clone();
+    renamed.otp.set_name("you");
+    renamed.last_used_at = Some(1_800_000_000);
+    vault.update(renamed.clone()).unwrap();
+    let removed = vault.remove(vault.accounts()[1].id).unwrap();
+    assert!(matches!(
+        vault.remove(removed.id).unwrap_err(),
+        VaultError::NoSuchAccount { .. }
+    ));
+    vault.save().unwrap();
+    let reopened = open(&path, "correct horse").unwrap();
+    assert_eq!(reopened.accounts(), [renamed]);
+    assert_eq!(Vault::inspect(&path).unwrap().accounts, 1);
+}
+
+#[test]
+fn a_missing_vault_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = open(&dir.path().join("nope.bin"), "x").unwrap_err();
+    assert!(matches!(error, VaultError::NotFound { .. }), "{error:?}");
+}
+
+/// Every damaged variant must be refused with a message naming the file,
+/// and left byte for byte as it was.
+fn assert_refused(path: &Path, damaged: &[u8], expect: fn(&VaultError) -> bool) {
+    fs::write(path, damaged).unwrap();
+    let error = open(path, "correct horse").unwrap_err();
+    assert!(expect(&error), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("vault.bin.bak"), "{message}");
+    assert_eq!(
+        fs::read(path).unwrap(),
+        damaged,
+        "a damaged vault must not be rewritten"
+    );
+}
+
+fn header_end(bytes: &[u8]) -> usize {
+    14 + u32::from_be_bytes(bytes[10..14].try_into().unwrap()) as usize
+}
+
+#[test]
+fn a_truncated_file_is_reported_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let good = fs::read(&path).unwrap();
+    let corrupt = |e: &VaultError| matches!(e, VaultError::Corrupt { .. });
+    let tampered = |e: &VaultError| matches!(e, VaultError::Tampered { .. });
+    for cut in [0, 5, 12, 20, header_end(&good) + 3] {
+        assert_refused(&path, &good[..cut], corrupt);
+    }
+    assert_refused(&path, &good[..good.len() - 1], tampered);
+    assert_refused(&path, &good[..header_end(&good) + 40], tampered);
+}
+
+#[test]
+fn a_changed_body_byte_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let mut bytes = fs::read(&path).unwrap();
+    let at = header_end(&bytes) + 10;
+    bytes[at] ^= 0x01;
+    assert_refused(&path, &bytes, |e| matches!(e, VaultError::Tampered { .. }));
+}
+
+#[test]
+fn a_changed_header_is_detected_even_where_no_key_depends_on_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let good = fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&good[14..header_end(&good)]).into_owned();
+    // Claim a different account count and save time: the slots and key are
+    // untouched, so only the header binding can notice.
+    let forged = text.replace("\"accounts\":2", "\"accounts\":9").replacen(
+        "\"saved_at\":1",
+        "\"saved_at\":2",
+        1,
+    );
+    assert_ne!(forged, text);
+    assert_eq!(forged.len(), text.len());
+    let mut bytes = good[..14].to_vec();
+    bytes.extend_from_slice(forged.as_bytes());
+    bytes.extend_from_slice(&good[header_end(&good)..]);
+    assert_refused(&path, &bytes, |e| matches!(e, VaultError::Tampered { .. }));
+}
+
+#[test]
+fn foreign_and_newer_files_are_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    assert_refused(
+        &path,
+        b"{\"version\":1,\"header\":{}}",
+        |e| matches!(e, VaultError::Corrupt { reason, .. } if reason.contains("signature")),
+    );
+    let path = dir.path().join("newer.bin");
+    vault_with_two_accounts(&path);
+    let mut bytes = fs::read(&path).unwrap();
+    bytes[9] = 7;
+    fs::write(&path, &bytes).unwrap();
+    let error = open(&path, "correct horse").unwrap_err();
+    assert!(
+        matches!(error, VaultError::Newer { version: 7, .. }),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("update Twofold"), "{error}");
+}
+
+#[test]
+fn a_hostile_kdf_cost_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    vault_with_two_accounts(&path);
+    let good = fs::read(&path).unwrap();
+    let text = String::from_utf8_lossy(&good[14..header_end(&good)]).into_owned();
+    let forged = text.replace("\"memory_kib\":64", "\"memory_kib\":4000000000");
+    let mut bytes = good[..10].to_vec();
+    bytes.extend_from_slice(&(forged.len() as u32).to_be_bytes());
+    bytes.extend_from_slice(forged.as_bytes());
+    bytes.extend_from_slice(&good[header_end(&good)..]);
+    assert_refused(
+        &path,
+        &bytes,
+        |e| matches!(e, VaultError::Corrupt { reason, .. } if reason.contains("Argon2id")),
+    );
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = vault_with_two_accounts(&dir.path().join("vault.bin"));
+    let text = format!(
+        "{vault:?} {:?} {:?}",
+        vault.accounts(),
+        passphrase("correct horse")
+    );
+    for needle in ["JBSWY3DP", "correct horse"] {
+        assert!(!text.contains(needle), "{text}");
+    }
+}
