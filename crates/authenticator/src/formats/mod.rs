@@ -1,0 +1,677 @@
+//! Moving accounts in and out: other apps' export files, Google
+//! Authenticator's migration QR codes and plain `otpauth://` lists.
+//!
+//! Importing is two steps, so nothing is added before the user has seen it:
+//!
+//! ```
+//! use twofold_authenticator::formats::{self, Format};
+//!
+//! let file = b"otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP\n";
+//! let preview = formats::import(file, None, None, &[])?;
+//! assert_eq!(preview.format, Format::OtpauthList);
+//! assert_eq!(preview.added.len(), 1);
+//!
+//! let mut accounts = Vec::new();
+//! preview.apply(&mut accounts, 1_700_000_000)?;
+//! assert_eq!(accounts[0].otp.name(), "alice");
+//! # Ok::<(), twofold_authenticator::formats::FormatError>(())
+//! ```
+//!
+//! 1. [`import`] recognises the format (or takes the one given), reads every
+//!    entry and returns an [`ImportPreview`]: what will be added, what is
+//!    already there, and what cannot be read and why.
+//! 2. [`ImportPreview::apply`] adds the new accounts, all or none: if any
+//!    entry could not be read, nothing is added and the error names it.
+//!
+//! Each format is one module behind the [`Importer`] trait (and [`Exporter`]
+//! for those we write). Formats follow each app's published file layout:
+//!
+//! | [`Format`] | file | encrypted |
+//! | --- | --- | --- |
+//! | `otpauth` | one `otpauth://` URI per line | no |
+//! | `google` | `otpauth-migration://offline?data=…` lines (or QR codes) | no |
+//! | `aegis` | Aegis JSON vault export (`docs/vault.md`) | scrypt + AES-256-GCM, read and written |
+//! | `2fas` | 2FAS `.2fas` backup | plain only |
+//! | `bitwarden` | Bitwarden JSON export (`login.totp`, `steam://` too) | plain only |
+//! | `andotp` | andOTP JSON backup | plain only |
+//! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`) | plain only |
+
+mod aegis;
+mod andotp;
+mod bitwarden;
+mod ente;
+mod google;
+mod otpauth_list;
+mod twofas;
+
+use std::fmt;
+use std::str::FromStr;
+
+use zeroize::Zeroizing;
+
+use crate::account::{Account, AccountId};
+use crate::otpauth::{Algorithm, OtpAuth, OtpKind};
+use crate::qr::{self, Payload, QrError};
+use crate::secret::Secret;
+
+pub use google::MAX_ACCOUNTS_PER_QR;
+
+/// A file format we read (and for some, write).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One `otpauth://` URI per line.
+    OtpauthList,
+    /// Google Authenticator's `otpauth-migration://` export.
+    GoogleMigration,
+    /// Aegis Authenticator's JSON export, plain or encrypted.
+    Aegis,
+    /// 2FAS Authenticator's `.2fas` backup.
+    TwoFas,
+    /// Bitwarden's JSON vault export.
+    Bitwarden,
+    /// andOTP's JSON backup.
+    AndOtp,
+    /// Ente Auth's plain-text export.
+    Ente,
+}
+
+impl Format {
+    /// Every format, in the order auto-detection tries them (most specific
+    /// first: an Ente export is also an otpauth list).
+    pub const ALL: [Format; 7] = [
+        Format::Aegis,
+        Format::TwoFas,
+        Format::Bitwarden,
+        Format::AndOtp,
+        Format::GoogleMigration,
+        Format::Ente,
+        Format::OtpauthList,
+    ];
+
+    /// The short name used on the command line and in settings.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::OtpauthList => "otpauth",
+            Format::GoogleMigration => "google",
+            Format::Aegis => "aegis",
+            Format::TwoFas => "2fas",
+            Format::Bitwarden => "bitwarden",
+            Format::AndOtp => "andotp",
+            Format::Ente => "ente",
+        }
+    }
+
+    /// The app's name as people know it.
+    pub fn app_name(self) -> &'static str {
+        match self {
+            Format::OtpauthList => "otpauth URI list",
+            Format::GoogleMigration => "Google Authenticator",
+            Format::Aegis => "Aegis",
+            Format::TwoFas => "2FAS",
+            Format::Bitwarden => "Bitwarden",
+            Format::AndOtp => "andOTP",
+            Format::Ente => "Ente Auth",
+        }
+    }
+
+    /// The module that reads this format.
+    pub fn importer(self) -> &'static dyn Importer {
+        match self {
+            Format::OtpauthList => &otpauth_list::OtpauthList,
+            Format::GoogleMigration => &google::GoogleMigration,
+            Format::Aegis => &aegis::Aegis,
+            Format::TwoFas => &twofas::TwoFas,
+            Format::Bitwarden => &bitwarden::Bitwarden,
+            Format::AndOtp => &andotp::AndOtp,
+            Format::Ente => &ente::Ente,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.app_name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = FormatError;
+
+    fn from_str(text: &str) -> Result<Format, FormatError> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.id().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| FormatError::UnknownFormatName {
+                found: text.to_owned(),
+            })
+    }
+}
+
+/// A format we write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    /// One `otpauth://` URI per line (never encrypted: keep it safe).
+    OtpauthList,
+    /// An Aegis JSON vault: encrypted when a password is given.
+    Aegis,
+    /// PNG images of Google Authenticator migration QR codes, to scan with
+    /// a phone (Google Authenticator, Aegis, 2FAS and others read them).
+    GoogleMigrationQr,
+}
+
+impl ExportFormat {
+    /// Every export format.
+    pub const ALL: [ExportFormat; 3] = [
+        ExportFormat::OtpauthList,
+        ExportFormat::Aegis,
+        ExportFormat::GoogleMigrationQr,
+    ];
+
+    /// The short name used on the command line.
+    pub fn id(self) -> &'static str {
+        match self {
+            ExportFormat::OtpauthList => "otpauth",
+            ExportFormat::Aegis => "aegis",
+            ExportFormat::GoogleMigrationQr => "google-qr",
+        }
+    }
+
+    /// The file name extension of the files written, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::OtpauthList => "txt",
+            ExportFormat::Aegis => "json",
+            ExportFormat::GoogleMigrationQr => "png",
+        }
+    }
+
+    /// The module that writes this format.
+    pub fn exporter(self) -> &'static dyn Exporter {
+        match self {
+            ExportFormat::OtpauthList => &otpauth_list::OtpauthList,
+            ExportFormat::Aegis => &aegis::Aegis,
+            ExportFormat::GoogleMigrationQr => &google::GoogleMigration,
+        }
+    }
+}
+
+impl FromStr for ExportFormat {
+    type Err = FormatError;
+
+    fn from_str(text: &str) -> Result<ExportFormat, FormatError> {
+        ExportFormat::ALL
+            .into_iter()
+            .find(|format| format.id().eq_ignore_ascii_case(text.trim()))
+            .ok_or_else(|| FormatError::UnknownFormatName {
+                found: text.to_owned(),
+            })
+    }
+}
+
+/// Why an import or export failed. Messages never contain a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// A format name that we do not know.
+    #[error(
+        "'{found}' is not a format we know: use otpauth, google, aegis, 2fas, bitwarden, andotp or ente \
+         (exports: otpauth, aegis, google-qr)"
+    )]
+    UnknownFormatName {
+        /// The name given.
+        found: String,
+    },
+    /// Auto-detection recognised none of the formats.
+    #[error(
+        "cannot tell which app wrote this file: name its format (otpauth, google, aegis, 2fas, \
+         bitwarden, andotp or ente), or export it again from the app"
+    )]
+    UnknownFormat,
+    /// The file is not the JSON it should be (often: it was cut short).
+    #[error(
+        "this {format} file is not valid JSON at line {line}, column {column} ({reason}); \
+         it may be truncated: export it again"
+    )]
+    Json {
+        /// The format being read.
+        format: Format,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What the parser expected, with any quoted values removed.
+        reason: String,
+    },
+    /// The file is valid but not laid out as the format says.
+    #[error("this is not a valid {format} file: {reason}")]
+    Layout {
+        /// The format being read.
+        format: Format,
+        /// What is missing or wrong.
+        reason: String,
+    },
+    /// An encrypted export and no password given.
+    #[error("this {format} export is encrypted: give its password")]
+    PasswordNeeded {
+        /// The format being read.
+        format: Format,
+    },
+    /// The password did not open the file.
+    #[error("the password does not open this {format} export: check it (it is case-sensitive) and try again")]
+    WrongPassword {
+        /// The format being read.
+        format: Format,
+    },
+    /// A feature of the format we do not read, e.g. encrypted 2FAS backups.
+    #[error("{format}: {what} is not supported; {advice}")]
+    Unsupported {
+        /// The format being read or written.
+        format: Format,
+        /// What is not supported.
+        what: String,
+        /// What to do instead.
+        advice: &'static str,
+    },
+    /// The file held no accounts at all.
+    #[error("no accounts found in this {format} file: is it the right file?")]
+    Empty {
+        /// The format read.
+        format: Format,
+    },
+    /// `apply` was called on a preview with entries that could not be read.
+    #[error(
+        "nothing was imported: {count} entr{plural} could not be read, the first is {first}; \
+         fix or remove {them} in the file and import again",
+        plural = if *count == 1 { "y" } else { "ies" },
+        them = if *count == 1 { "it" } else { "them" }
+    )]
+    Unreadable {
+        /// How many entries could not be read.
+        count: usize,
+        /// The first of them, with its reason.
+        first: Unreadable,
+    },
+    /// An account that this export format cannot carry.
+    #[error("cannot export {account} as {format}: {reason}")]
+    CannotExport {
+        /// The export format.
+        format: &'static str,
+        /// Which account ("Issuer: name").
+        account: String,
+        /// Why, and what to do.
+        reason: String,
+    },
+    /// A password given for a format that is never encrypted.
+    #[error("{format} exports cannot be encrypted: leave the password out, or export as aegis")]
+    CannotEncrypt {
+        /// The export format.
+        format: &'static str,
+    },
+    /// Drawing or reading a QR code failed.
+    #[error(transparent)]
+    Qr(#[from] QrError),
+    /// The system's random number generator failed (no entropy source).
+    #[error("the system random number generator is unavailable ({0}); try again")]
+    Random(String),
+}
+
+/// One account read from an import file, before it is added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Imported {
+    /// Issuer, name, key and code parameters.
+    pub otp: OtpAuth,
+    /// Groups or tags the other app kept.
+    pub tags: Vec<String>,
+    /// The other app's note for the account.
+    pub note: String,
+}
+
+impl Imported {
+    fn new(otp: OtpAuth) -> Imported {
+        Imported {
+            otp,
+            tags: Vec::new(),
+            note: String::new(),
+        }
+    }
+}
+
+/// An entry of an import file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    /// Which entry: its number in the file (from 1) and its label if known.
+    pub entry: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.entry, self.reason)
+    }
+}
+
+/// What an importer makes of one entry of a file.
+pub type Entry = Result<Imported, Unreadable>;
+
+/// Reads one format. Implemented by one module per format.
+pub trait Importer: Sync {
+    /// The format this importer reads.
+    fn format(&self) -> Format;
+    /// Whether `bytes` look like this format (cheap; no password needed).
+    fn detect(&self, bytes: &[u8]) -> bool;
+    /// Reads every entry; a problem with the file as a whole is an error, a
+    /// problem with one entry is an [`Unreadable`] in the list.
+    fn read(&self, bytes: &[u8], password: Option<&str>) -> Result<Vec<Entry>, FormatError>;
+}
+
+/// One file of an export: most formats write one, Google migration QR codes
+/// one PNG per batch.
+pub struct ExportFile {
+    /// 1-based number of this file in the series.
+    pub part: usize,
+    /// How many files the export has.
+    pub parts: usize,
+    /// The file's content (secrets inside: wiped on drop).
+    pub bytes: Zeroizing<Vec<u8>>,
+}
+
+impl fmt::Debug for ExportFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ExportFile({}/{}, {} bytes)", self.part, self.parts, self.bytes.len())
+    }
+}
+
+/// Writes one format. Implemented by one module per format.
+pub trait Exporter: Sync {
+    /// Writes `accounts`; `password` encrypts where the format allows it.
+    fn export(&self, accounts: &[Account], password: Option<&str>) -> Result<Vec<ExportFile>, FormatError>;
+}
+
+/// Writes `accounts` in `format`; see [`ExportFormat`].
+pub fn export(
+    format: ExportFormat,
+    accounts: &[Account],
+    password: Option<&str>,
+) -> Result<Vec<ExportFile>, FormatError> {
+    format.exporter().export(accounts, password)
+}
+
+/// Recognises the format of an export file, trying [`Format::ALL`] in order.
+pub fn detect(bytes: &[u8]) -> Option<Format> {
+    Format::ALL
+        .into_iter()
+        .find(|format| format.importer().detect(bytes))
+}
+
+/// Reads an export file into a preview against the `existing` accounts.
+/// `format` `None` auto-detects; `password` opens encrypted exports.
+pub fn import(
+    bytes: &[u8],
+    format: Option<Format>,
+    password: Option<&str>,
+    existing: &[Account],
+) -> Result<ImportPreview, FormatError> {
+    let format = match format {
+        Some(format) => format,
+        None => detect(bytes).ok_or(FormatError::UnknownFormat)?,
+    };
+    let entries = format.importer().read(bytes, password)?;
+    if entries.is_empty() {
+        return Err(FormatError::Empty { format });
+    }
+    Ok(ImportPreview::new(format, entries, existing))
+}
+
+/// Reads the payloads of scanned QR codes (`otpauth://` accounts and Google
+/// migration batches, in any mix) into a preview against `existing`.
+pub fn import_qr_payloads(payloads: &[Payload], existing: &[Account]) -> ImportPreview {
+    let text = Zeroizing::new(
+        payloads
+            .iter()
+            .map(Payload::as_str)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    let entries = otpauth_list::read_lines(&text);
+    let format = if payloads
+        .iter()
+        .all(|payload| google::is_migration_uri(payload.as_str()))
+        && !payloads.is_empty()
+    {
+        Format::GoogleMigration
+    } else {
+        Format::OtpauthList
+    };
+    ImportPreview::new(format, entries, existing)
+}
+
+/// Finds the QR codes in picture files (PNG, JPEG, WebP, BMP) and reads them
+/// like [`import_qr_payloads`]; a Google export shown as several QR codes
+/// can be given as several pictures. Errors when a picture cannot be read
+/// or no QR code is found in any.
+pub fn import_qr_images(images: &[&[u8]], existing: &[Account]) -> Result<ImportPreview, FormatError> {
+    let mut payloads = Vec::new();
+    for image in images {
+        for payload in qr::decode_image(image)? {
+            if !payloads.contains(&payload) {
+                payloads.push(payload);
+            }
+        }
+    }
+    if payloads.is_empty() {
+        return Err(FormatError::Empty {
+            format: Format::GoogleMigration,
+        });
+    }
+    Ok(import_qr_payloads(&payloads, existing))
+}
+
+/// An account from the file that is already there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Duplicate {
+    /// The entry from the file.
+    pub imported: Imported,
+    /// The existing account with the same key; `None` when the file itself
+    /// holds the key twice.
+    pub existing: Option<AccountId>,
+}
+
+/// What an import would do; nothing is changed until [`ImportPreview::apply`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportPreview {
+    /// The format read.
+    pub format: Format,
+    /// Accounts that will be added, in file order.
+    pub added: Vec<Imported>,
+    /// Entries whose key (same secret and code kind) is already an account,
+    /// or appeared earlier in the file; they are skipped.
+    pub duplicates: Vec<Duplicate>,
+    /// Entries that could not be read, and why.
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Two entries are the same account when they share key and code kind:
+/// a renamed or re-tagged copy is still a duplicate.
+fn same_key(a: &OtpAuth, b: &OtpAuth) -> bool {
+    a.secret() == b.secret()
+        && std::mem::discriminant(&a.kind()) == std::mem::discriminant(&b.kind())
+}
+
+impl ImportPreview {
+    fn new(format: Format, entries: Vec<Entry>, existing: &[Account]) -> ImportPreview {
+        let mut preview = ImportPreview {
+            format,
+            added: Vec::new(),
+            duplicates: Vec::new(),
+            unreadable: Vec::new(),
+        };
+        for entry in entries {
+            match entry {
+                Err(unreadable) => preview.unreadable.push(unreadable),
+                Ok(imported) => {
+                    if let Some(account) = existing.iter().find(|a| same_key(&a.otp, &imported.otp)) {
+                        preview.duplicates.push(Duplicate {
+                            imported,
+                            existing: Some(account.id),
+                        });
+                    } else if preview.added.iter().any(|a| same_key(&a.otp, &imported.otp)) {
+                        preview.duplicates.push(Duplicate {
+                            imported,
+                            existing: None,
+                        });
+                    } else {
+                        preview.added.push(imported);
+                    }
+                }
+            }
+        }
+        preview
+    }
+
+    /// Adds the new accounts at the end of `accounts`, all or none, and
+    /// returns their ids. Refuses (adding nothing) when any entry could not
+    /// be read. The caller saves `accounts` once afterwards.
+    pub fn apply(self, accounts: &mut Vec<Account>, now: u64) -> Result<Vec<AccountId>, FormatError> {
+        if let Some(first) = self.unreadable.first() {
+            return Err(FormatError::Unreadable {
+                count: self.unreadable.len(),
+                first: first.clone(),
+            });
+        }
+        let next_position = accounts
+            .iter()
+            .map(|account| account.position.saturating_add(1))
+            .max()
+            .unwrap_or(0);
+        let mut ids = Vec::with_capacity(self.added.len());
+        for (offset, imported) in self.added.into_iter().enumerate() {
+            let mut account = Account::new(imported.otp, now);
+            account.tags = imported.tags;
+            account.note = imported.note;
+            account.position = next_position.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX));
+            ids.push(account.id);
+            accounts.push(account);
+        }
+        Ok(ids)
+    }
+}
+
+/// "entry 3 (GitHub: alice)": how an unreadable entry is named to the user.
+fn entry_label(index: usize, issuer: Option<&str>, name: Option<&str>) -> String {
+    let label = match (issuer.filter(|s| !s.is_empty()), name.filter(|s| !s.is_empty())) {
+        (Some(issuer), Some(name)) => format!(" ({issuer}: {name})"),
+        (Some(one), None) | (None, Some(one)) => format!(" ({one})"),
+        (None, None) => String::new(),
+    };
+    format!("entry {}{label}", index + 1)
+}
+
+/// An account's label for error messages: "Issuer: name".
+fn account_label(otp: &OtpAuth) -> String {
+    match otp.issuer() {
+        Some(issuer) => format!("{issuer}: {}", otp.name()),
+        None => otp.name().to_owned(),
+    }
+}
+
+/// The fields JSON exports spell out for each account.
+struct Fields<'a> {
+    kind: &'a str,
+    issuer: Option<&'a str>,
+    name: &'a str,
+    secret: &'a str,
+    algorithm: Option<&'a str>,
+    digits: Option<u32>,
+    period: Option<u32>,
+    counter: Option<u64>,
+}
+
+impl Fields<'_> {
+    /// Builds the account, or says what is wrong with the entry.
+    fn to_otp(&self) -> Result<OtpAuth, String> {
+        let period = self.period.unwrap_or(30);
+        let kind = match self.kind.to_ascii_lowercase().as_str() {
+            "totp" => OtpKind::Totp { period },
+            "hotp" => OtpKind::Hotp {
+                counter: self.counter.unwrap_or(0),
+            },
+            "steam" => OtpKind::Steam { period },
+            other => {
+                return Err(format!(
+                    "type '{other}' is not supported (TOTP, HOTP and Steam are)"
+                ));
+            }
+        };
+        let algorithm = match self.algorithm {
+            Some(text) => text.parse::<Algorithm>().map_err(|e| e.to_string())?,
+            None => Algorithm::Sha1,
+        };
+        let digits = match self.digits {
+            None => 6,
+            Some(digits) => u8::try_from(digits).map_err(|_| format!("digits: {digits} is not supported (6, 7 or 8)"))?,
+        };
+        let secret = Secret::from_base32(self.secret).map_err(|e| e.to_string())?;
+        OtpAuth::new(
+            self.issuer.map(str::to_owned),
+            self.name,
+            secret,
+            algorithm,
+            digits,
+            kind,
+        )
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// serde's message without its location and with every quoted value
+/// replaced by `…`: a misplaced secret would otherwise be echoed.
+fn json_reason(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(before, _)| before);
+    let mut reason = String::new();
+    for (i, part) in message.split('"').enumerate() {
+        if i > 0 {
+            reason.push('"');
+        }
+        reason.push_str(if i % 2 == 0 { part } else { "…" });
+    }
+    reason
+}
+
+/// Parses JSON into `T`, naming the place of any problem.
+fn parse_json<'a, T: serde::Deserialize<'a>>(format: Format, bytes: &'a [u8]) -> Result<T, FormatError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_data() {
+            FormatError::Layout {
+                format,
+                reason: format!("{} (line {}, column {})", json_reason(&e), e.line(), e.column()),
+            }
+        } else {
+            FormatError::Json {
+                format,
+                line: e.line(),
+                column: e.column(),
+                reason: json_reason(&e),
+            }
+        }
+    })
+}
+
+/// Whether the text starts (after white space) with `{` or `[` and contains
+/// `needle`: a cheap first look for the JSON formats' detectors.
+fn json_containing(bytes: &[u8], needle: &str) -> bool {
+    let trimmed = bytes.trim_ascii_start();
+    matches!(trimmed.first(), Some(b'{' | b'['))
+        && trimmed
+            .windows(needle.len())
+            .any(|window| window == needle.as_bytes())
+}
+
+/// Fills a buffer from the OS random number generator.
+fn random_bytes<const N: usize>() -> Result<[u8; N], FormatError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| FormatError::Random(e.to_string()))?;
+    Ok(bytes)
+}

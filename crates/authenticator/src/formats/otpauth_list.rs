@@ -1,0 +1,92 @@
+//! Plain text, one `otpauth://` URI per line: what password managers and
+//! many apps export, and what a list of scanned QR codes is. Blank lines and
+//! `#` comments are skipped; `otpauth-migration://` lines are read too.
+
+use zeroize::Zeroizing;
+
+use super::google::{self, Batches};
+use super::{Entry, ExportFile, Exporter, Format, FormatError, Imported, Importer, Unreadable};
+use crate::account::Account;
+use crate::otpauth::OtpAuth;
+
+/// The otpauth list format.
+pub(super) struct OtpauthList;
+
+/// The lines that carry accounts, with their 0-based line numbers.
+pub(super) fn account_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+}
+
+/// The first line that carries an account, if the bytes are text.
+pub(super) fn first_line(bytes: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    account_lines(text).next().map(|(_, line)| line)
+}
+
+/// Reads every line: `otpauth://` accounts and Google migration batches.
+pub(super) fn read_lines(text: &str) -> Vec<Entry> {
+    let mut entries = Vec::new();
+    let mut batches = Batches::default();
+    for (index, line) in account_lines(text) {
+        if google::is_migration_uri(line) {
+            entries.extend(google::read_uri(line, index, &mut batches));
+        } else {
+            entries.push(
+                OtpAuth::parse(line)
+                    .map(Imported::new)
+                    .map_err(|e| Unreadable {
+                        entry: format!("line {}", index + 1),
+                        reason: e.to_string(),
+                    }),
+            );
+        }
+    }
+    entries.extend(batches.missing());
+    entries
+}
+
+/// Reads the bytes as UTF-8 text, or says the file is not text.
+pub(super) fn text(format: Format, bytes: &[u8]) -> Result<&str, FormatError> {
+    std::str::from_utf8(bytes).map_err(|_| FormatError::Layout {
+        format,
+        reason: "it is not UTF-8 text (is it an encrypted or binary backup?)".to_owned(),
+    })
+}
+
+impl Importer for OtpauthList {
+    fn format(&self) -> Format {
+        Format::OtpauthList
+    }
+
+    fn detect(&self, bytes: &[u8]) -> bool {
+        first_line(bytes).is_some_and(|line| {
+            line.get(..10)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
+        })
+    }
+
+    fn read(&self, bytes: &[u8], _password: Option<&str>) -> Result<Vec<Entry>, FormatError> {
+        Ok(read_lines(text(Format::OtpauthList, bytes)?))
+    }
+}
+
+impl Exporter for OtpauthList {
+    fn export(&self, accounts: &[Account], password: Option<&str>) -> Result<Vec<ExportFile>, FormatError> {
+        if password.is_some() {
+            return Err(FormatError::CannotEncrypt { format: "otpauth" });
+        }
+        let mut text = Zeroizing::new(String::new());
+        for account in accounts {
+            text.push_str(&Zeroizing::new(account.otp.to_uri()));
+            text.push('\n');
+        }
+        Ok(vec![ExportFile {
+            part: 1,
+            parts: 1,
+            bytes: Zeroizing::new(text.as_bytes().to_vec()),
+        }])
+    }
+}
