@@ -1,0 +1,123 @@
+//! A small client for the Sandbox tests: real HTTP on 127.0.0.1.
+#![allow(clippy::unwrap_used, dead_code)]
+
+use serde_json::Value;
+use twofold_sandbox::{RunningSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig};
+
+pub struct Api {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub user: String,
+    pub pass: String,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Reply {
+    pub fn code(&self) -> i64 {
+        self.body["code"].as_i64().unwrap_or(0)
+    }
+    pub fn str(&self, key: &str) -> String {
+        self.body[key].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl Api {
+    pub fn new(base: impl Into<String>) -> Api {
+        Api {
+            http: reqwest::Client::new(),
+            base: base.into(),
+            user: SANDBOX_ACCOUNT_SID.into(),
+            pass: SANDBOX_AUTH_TOKEN.into(),
+        }
+    }
+
+    async fn send(&self, rb: reqwest::RequestBuilder) -> Reply {
+        let r = rb
+            .basic_auth(&self.user, Some(&self.pass))
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let text = r.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        Reply {
+            status,
+            body,
+            headers,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        }
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Reply {
+        self.send(self.http.post(self.url(path)).form(form)).await
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(self.http.get(self.url(path))).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(self.http.delete(self.url(path))).await
+    }
+
+    pub async fn service(&self, extra: &[(&str, &str)]) -> String {
+        let mut form = vec![("FriendlyName", "Acme")];
+        form.extend_from_slice(extra);
+        let r = self.post("/v2/Services", &form).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        r.str("sid")
+    }
+
+    pub async fn send_code(&self, service: &str, to: &str, channel: &str) -> Reply {
+        self.post(
+            &format!("/v2/Services/{service}/Verifications"),
+            &[("To", to), ("Channel", channel)],
+        )
+        .await
+    }
+
+    pub async fn check(&self, service: &str, to: &str, code: &str) -> Reply {
+        self.post(
+            &format!("/v2/Services/{service}/VerificationCheck"),
+            &[("To", to), ("Code", code)],
+        )
+        .await
+    }
+
+    /// The code of the newest outbox message to `to`.
+    pub async fn last_code(&self, to: &str) -> String {
+        let r = self
+            .get(&format!("/sandbox/outbox?To={}", to.replace('+', "%2B")))
+            .await;
+        let messages = r.body["messages"].as_array().unwrap();
+        messages.last().unwrap()["code"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+pub async fn start() -> (RunningSandbox, Api) {
+    let sandbox = twofold_sandbox::serve(SandboxConfig::default())
+        .await
+        .unwrap();
+    let api = Api::new(sandbox.base_url());
+    (sandbox, api)
+}

@@ -1,0 +1,311 @@
+//! Entities, TOTP factors and challenges, and the signed webhooks they fire.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use common::{Api, start};
+
+/// The TOTP a user's authenticator would show for `secret` at Unix time `at`.
+fn code(secret: &str, at: u64) -> String {
+    let secret = data_encoding::BASE32_NOPAD
+        .decode(secret.as_bytes())
+        .unwrap();
+    totp_rs::Builder::new()
+        .with_secret(secret)
+        .build_noncompliant()
+        .generate(at)
+        .to_string()
+}
+
+async fn sandbox_now(api: &Api) -> u64 {
+    let now = api.get("/sandbox/clock").await.str("now");
+    time::OffsetDateTime::parse(&now, &time::format_description::well_known::Rfc3339)
+        .unwrap()
+        .unix_timestamp() as u64
+}
+
+type Received = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
+
+async fn receive(State(seen): State<Received>, headers: HeaderMap, body: String) {
+    let params = url::form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let signature = headers["x-twilio-signature"].to_str().unwrap().to_owned();
+    seen.lock().unwrap().push((signature, params));
+}
+
+#[tokio::test]
+async fn totp_factor_and_challenge_with_signed_webhooks() {
+    let (_sandbox, api) = start().await;
+    let seen: Received = Arc::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook_url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    let app = axum::Router::new()
+        .route("/hooks", axum::routing::post(receive))
+        .with_state(seen.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let va = api
+        .service(&[
+            ("Totp.Issuer", "AcmeQA"),
+            ("Totp.Skew", "1"),
+            ("Totp.TimeStep", "30"),
+        ])
+        .await;
+    let hook = api
+        .post(
+            &format!("/v2/Services/{va}/Webhooks"),
+            &[
+                ("FriendlyName", "qa"),
+                ("EventTypes", "factor.verified"),
+                ("EventTypes", "challenge.approved"),
+                ("WebhookUrl", &hook_url),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (
+            hook.status,
+            hook.body["event_types"].as_array().unwrap().len()
+        ),
+        (201, 2)
+    );
+
+    let identity = "ff483d1ff591898a9942916050d2ca3f";
+    let base = format!("/v2/Services/{va}/Entities/{identity}");
+    let created = api
+        .post(
+            &format!("{base}/Factors"),
+            &[("FriendlyName", "qa@example.com"), ("FactorType", "totp")],
+        )
+        .await;
+    assert_eq!(
+        (created.status, created.str("status")),
+        (201, "unverified".into()),
+        "{}",
+        created.body
+    );
+    let secret = created.body["binding"]["secret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let uri = created.body["binding"]["uri"].as_str().unwrap();
+    assert!(
+        uri.starts_with("otpauth://totp/AcmeQA:qa%40example%2Ecom?secret="),
+        "{uri}"
+    );
+    assert_eq!(
+        created.body["config"]["time_step"], 30,
+        "factor config comes from the service"
+    );
+    let factor = format!("{base}/Factors/{}", created.str("sid"));
+    assert!(
+        api.get(&factor).await.body.get("binding").is_none(),
+        "the binding is shown once"
+    );
+    assert_eq!(
+        api.get(&base).await.status,
+        200,
+        "the entity was created with the factor"
+    );
+
+    let early = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[
+                ("FactorSid", &created.str("sid")),
+                ("AuthPayload", "123456"),
+            ],
+        )
+        .await;
+    assert_eq!((early.status, early.code()), (403, 60318));
+
+    let now = sandbox_now(&api).await;
+    let wrong = api
+        .post(&factor, &[("AuthPayload", &code(&secret, now + 300))])
+        .await;
+    assert_eq!(wrong.str("status"), "unverified");
+    let verified = api
+        .post(&factor, &[("AuthPayload", &code(&secret, now))])
+        .await;
+    assert_eq!(verified.str("status"), "verified");
+
+    let challenge = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[
+                ("FactorSid", &created.str("sid")),
+                ("AuthPayload", "000000"),
+                ("Details.Message", "Login"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (challenge.status, challenge.str("status")),
+        (201, "pending".into())
+    );
+    let path = format!("{base}/Challenges/{}", challenge.str("sid"));
+    let now = sandbox_now(&api).await;
+    let approved = api
+        .post(&path, &[("AuthPayload", &code(&secret, now))])
+        .await;
+    assert_eq!(
+        (
+            approved.str("status"),
+            approved.body["details"]["message"].as_str()
+        ),
+        ("approved".into(), Some("Login"))
+    );
+    let again = api
+        .post(&path, &[("AuthPayload", &code(&secret, now))])
+        .await;
+    assert_eq!(again.code(), 60322);
+
+    let listed = api.get(&format!("{base}/Challenges?Status=approved")).await;
+    assert_eq!(listed.body["challenges"].as_array().unwrap().len(), 1);
+
+    for _ in 0..50 {
+        if seen.lock().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let seen = seen.lock().unwrap().clone();
+    let types: Vec<&str> = seen
+        .iter()
+        .map(|(_, p)| p.iter().find(|(k, _)| k == "type").unwrap().1.as_str())
+        .collect();
+    assert_eq!(types, ["factor.verified", "challenge.approved"]);
+    for (signature, params) in &seen {
+        assert_eq!(
+            *signature,
+            twofold_sandbox::webhook_signature(
+                twofold_sandbox::SANDBOX_AUTH_TOKEN,
+                &hook_url,
+                params
+            )
+        );
+    }
+
+    assert_eq!(api.delete(&factor).await.status, 204);
+    assert_eq!(api.get(&factor).await.status, 404);
+}
+
+#[tokio::test]
+async fn totp_attempt_limits_and_expiry() {
+    let (sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let base = format!("/v2/Services/{va}/Entities/user-0001");
+    assert_eq!(
+        api.post(
+            &format!("/v2/Services/{va}/Entities"),
+            &[("Identity", "user-0001")]
+        )
+        .await
+        .status,
+        201
+    );
+    assert_eq!(
+        api.post(
+            &format!("/v2/Services/{va}/Entities"),
+            &[("Identity", "bad")]
+        )
+        .await
+        .code(),
+        60306
+    );
+    let push = api
+        .post(
+            &format!("{base}/Factors"),
+            &[("FriendlyName", "p"), ("FactorType", "push")],
+        )
+        .await;
+    assert_eq!((push.status, push.code()), (403, 60204));
+
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let created = api
+        .post(
+            &format!("{base}/Factors"),
+            &[
+                ("FriendlyName", "f"),
+                ("FactorType", "totp"),
+                ("Binding.Secret", secret),
+            ],
+        )
+        .await;
+    assert_eq!(created.body["binding"]["secret"], secret);
+    let factor = format!("{base}/Factors/{}", created.str("sid"));
+    for _ in 0..5 {
+        assert_eq!(
+            api.post(&factor, &[("AuthPayload", "000000")])
+                .await
+                .str("status"),
+            "unverified"
+        );
+    }
+    let sixth = api.post(&factor, &[("AuthPayload", "000000")]).await;
+    assert_eq!((sixth.status, sixth.code()), (429, 60310));
+
+    let second = api
+        .post(
+            &format!("{base}/Factors"),
+            &[
+                ("FriendlyName", "g"),
+                ("FactorType", "totp"),
+                ("Binding.Secret", secret),
+            ],
+        )
+        .await;
+    let factor = format!("{base}/Factors/{}", second.str("sid"));
+    let now = sandbox_now(&api).await;
+    assert_eq!(
+        api.post(&factor, &[("AuthPayload", &code(secret, now))])
+            .await
+            .str("status"),
+        "verified"
+    );
+    let challenge = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[("FactorSid", &second.str("sid"))],
+        )
+        .await;
+    let path = format!("{base}/Challenges/{}", challenge.str("sid"));
+    for _ in 0..5 {
+        assert_eq!(
+            api.post(&path, &[("AuthPayload", "000000")])
+                .await
+                .str("status"),
+            "pending"
+        );
+    }
+    assert_eq!(
+        api.post(&path, &[("AuthPayload", "000000")]).await.code(),
+        60308
+    );
+
+    let challenge = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[("FactorSid", &second.str("sid"))],
+        )
+        .await;
+    let path = format!("{base}/Challenges/{}", challenge.str("sid"));
+    sandbox.advance_clock(301).await;
+    assert_eq!(
+        api.get(&path).await.str("status"),
+        "expired",
+        "challenges expire after 5 minutes"
+    );
+    let now = sandbox_now(&api).await;
+    assert_eq!(
+        api.post(&path, &[("AuthPayload", &code(secret, now))])
+            .await
+            .code(),
+        60323
+    );
+}

@@ -1,0 +1,93 @@
+//! `--state FILE`: everything survives a SIGKILL of the binary and a restart.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::Api;
+
+fn spawn(state: &std::path::Path) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--state"])
+        .arg(state)
+        .env_remove("TWILIO_ACCOUNT_SID")
+        .env_remove("TWILIO_AUTH_TOKEN")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let base = line
+        .trim()
+        .strip_prefix("twofold-sandbox listening on ")
+        .unwrap()
+        .to_owned();
+    (child, base)
+}
+
+#[tokio::test]
+async fn state_survives_sigkill_and_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("sandbox-state.json");
+    let (mut child, base) = spawn(&state);
+    let api = Api::new(base);
+    let va = api.service(&[("CodeLength", "7")]).await;
+    let to = "+14155550131";
+    let sent = api.send_code(&va, to, "sms").await;
+    let code = api.last_code(to).await;
+    api.post("/sandbox/clock", &[("AdvanceSeconds", "60")])
+        .await;
+    api.check(&va, to, "0000000").await;
+    // SIGKILL: no chance to flush anything the response did not already wait for.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let (mut child, base) = spawn(&state);
+    let api = Api::new(base);
+    assert_eq!(
+        api.get(&format!("/v2/Services/{va}")).await.body["code_length"],
+        7
+    );
+    assert_eq!(api.last_code(to).await, code, "the outbox survived");
+    assert_eq!(
+        api.get("/sandbox/clock").await.body["offset_seconds"],
+        60,
+        "so did the clock"
+    );
+    let fetched = api
+        .get(&format!(
+            "/v2/Services/{va}/Verifications/{}",
+            sent.str("sid")
+        ))
+        .await;
+    assert_eq!(fetched.status, 200);
+    for _ in 0..4 {
+        assert_eq!(api.check(&va, to, "0000000").await.str("status"), "pending");
+    }
+    assert_eq!(
+        api.check(&va, to, &code).await.code(),
+        60202,
+        "the check count survived too"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[tokio::test]
+async fn a_foreign_state_file_is_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("notes.txt");
+    std::fs::write(&state, "not json").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--state"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("is not a Sandbox state file"), "{err}");
+}
