@@ -175,7 +175,13 @@ fn open(key: &[u8; 32], params: &KeyParams, ciphertext: &[u8]) -> Option<Zeroizi
     let cipher = Aes256Gcm::new_from_slice(key).ok()?;
     let nonce = Nonce::try_from(&nonce[..]).ok()?;
     cipher
-        .decrypt(&nonce, Payload { msg: &sealed, aad: &[] })
+        .decrypt(
+            &nonce,
+            Payload {
+                msg: &sealed,
+                aad: &[],
+            },
+        )
         .ok()
         .map(Zeroizing::new)
 }
@@ -184,9 +190,16 @@ fn open(key: &[u8; 32], params: &KeyParams, ciphertext: &[u8]) -> Option<Zeroizi
 fn seal(key: &[u8; 32], plaintext: &[u8]) -> Result<(Vec<u8>, KeyParams), FormatError> {
     let nonce_bytes: [u8; 12] = random_bytes()?;
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|e| FormatError::Random(e.to_string()))?;
-    let nonce = Nonce::try_from(&nonce_bytes[..]).map_err(|e| FormatError::Random(e.to_string()))?;
+    let nonce =
+        Nonce::try_from(&nonce_bytes[..]).map_err(|e| FormatError::Random(e.to_string()))?;
     let mut sealed = cipher
-        .encrypt(&nonce, Payload { msg: plaintext, aad: &[] })
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: plaintext,
+                aad: &[],
+            },
+        )
         .map_err(|e| FormatError::Random(e.to_string()))?;
     let tag = sealed.split_off(sealed.len() - 16);
     Ok((
@@ -198,8 +211,15 @@ fn seal(key: &[u8; 32], plaintext: &[u8]) -> Result<(Vec<u8>, KeyParams), Format
     ))
 }
 
-fn derive_key(password: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<Zeroizing<[u8; 32]>, FormatError> {
-    let params = scrypt::Params::new(log_n, r, p).map_err(|_| layout("a password slot has invalid scrypt parameters"))?;
+fn derive_key(
+    password: &str,
+    salt: &[u8],
+    log_n: u8,
+    r: u32,
+    p: u32,
+) -> Result<Zeroizing<[u8; 32]>, FormatError> {
+    let params = scrypt::Params::new(log_n, r, p)
+        .map_err(|_| layout("a password slot has invalid scrypt parameters"))?;
     let mut key = Zeroizing::new([0u8; 32]);
     scrypt::scrypt(password.as_bytes(), salt, &params, key.as_mut_slice())
         .map_err(|_| layout("a password slot has invalid scrypt parameters"))?;
@@ -208,7 +228,10 @@ fn derive_key(password: &str, salt: &[u8], log_n: u8, r: u32, p: u32) -> Result<
 
 /// The master key, from the first password slot that `password` opens.
 fn unwrap_master_key(slots: &[Slot], password: &str) -> Result<Zeroizing<[u8; 32]>, FormatError> {
-    let password_slots: Vec<&Slot> = slots.iter().filter(|slot| slot.kind == PASSWORD_SLOT).collect();
+    let password_slots: Vec<&Slot> = slots
+        .iter()
+        .filter(|slot| slot.kind == PASSWORD_SLOT)
+        .collect();
     if password_slots.is_empty() {
         return Err(FormatError::Unsupported {
             format: Format::Aegis,
@@ -220,7 +243,11 @@ fn unwrap_master_key(slots: &[Slot], password: &str) -> Result<Zeroizing<[u8; 32
         let (Some(n), Some(r), Some(p), Some(salt)) = (slot.n, slot.r, slot.p, &slot.salt) else {
             return Err(layout("a password slot lacks n, r, p or salt"));
         };
-        if !n.is_power_of_two() || n < 2 || p > MAX_SCRYPT_P || 128 * u64::from(r) * n > MAX_SCRYPT_MEMORY {
+        if !n.is_power_of_two()
+            || n < 2
+            || p > MAX_SCRYPT_P
+            || 128 * u64::from(r) * n > MAX_SCRYPT_MEMORY
+        {
             return Err(layout(format!(
                 "a password slot asks for scrypt n={n}, r={r}, p={p}, beyond what Aegis writes"
             )));
@@ -238,16 +265,25 @@ fn unwrap_master_key(slots: &[Slot], password: &str) -> Result<Zeroizing<[u8; 32
             return Ok(Zeroizing::new(master));
         }
     }
-    Err(FormatError::WrongPassword { format: Format::Aegis })
+    Err(FormatError::WrongPassword {
+        format: Format::Aegis,
+    })
 }
 
-fn decrypt_db(vault: &VaultIn<'_>, password: Option<&str>) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+fn decrypt_db(
+    vault: &VaultIn<'_>,
+    password: Option<&str>,
+) -> Result<Zeroizing<Vec<u8>>, FormatError> {
     let ciphertext: String = serde_json::from_str(vault.db.get())
         .map_err(|_| layout("db is neither an object nor base64 text"))?;
     let (Some(slots), Some(params)) = (&vault.header.slots, &vault.header.params) else {
-        return Err(layout("db is encrypted but the header has no slots or params"));
+        return Err(layout(
+            "db is encrypted but the header has no slots or params",
+        ));
     };
-    let password = password.ok_or(FormatError::PasswordNeeded { format: Format::Aegis })?;
+    let password = password.ok_or(FormatError::PasswordNeeded {
+        format: Format::Aegis,
+    })?;
     let master = unwrap_master_key(slots, password)?;
     let ciphertext = BASE64
         .decode(ciphertext)
@@ -285,7 +321,10 @@ fn read_db(db: &Db<&RawValue>) -> Vec<Entry> {
                 period: entry.info.period,
                 counter: entry.info.counter,
             };
-            let otp = fields.to_otp().map_err(|reason| Unreadable { entry: label(), reason })?;
+            let otp = fields.to_otp().map_err(|reason| Unreadable {
+                entry: label(),
+                reason,
+            })?;
             let mut tags: Vec<String> = entry
                 .groups
                 .iter()
@@ -392,7 +431,11 @@ fn password_slot(master: &[u8; 32], password: &str) -> Result<Slot, FormatError>
 }
 
 impl Exporter for Aegis {
-    fn export(&self, accounts: &[Account], password: Option<&str>) -> Result<Vec<ExportFile>, FormatError> {
+    fn export(
+        &self,
+        accounts: &[Account],
+        password: Option<&str>,
+    ) -> Result<Vec<ExportFile>, FormatError> {
         let mut groups = Vec::new();
         let entries = accounts
             .iter()
@@ -406,11 +449,15 @@ impl Exporter for Aegis {
         let vault = match password {
             None => VaultOut {
                 version: 1,
-                header: Header { slots: None, params: None },
+                header: Header {
+                    slots: None,
+                    params: None,
+                },
                 db: DbOut::Plain(db),
             },
             Some(password) => {
-                let plaintext = Zeroizing::new(serde_json::to_vec(&db).map_err(|e| layout(e.to_string()))?);
+                let plaintext =
+                    Zeroizing::new(serde_json::to_vec(&db).map_err(|e| layout(e.to_string()))?);
                 let master = Zeroizing::new(random_bytes::<32>()?);
                 let (ciphertext, params) = seal(&master, &plaintext)?;
                 VaultOut {
@@ -423,7 +470,8 @@ impl Exporter for Aegis {
                 }
             }
         };
-        let bytes = Zeroizing::new(serde_json::to_vec_pretty(&vault).map_err(|e| layout(e.to_string()))?);
+        let bytes =
+            Zeroizing::new(serde_json::to_vec_pretty(&vault).map_err(|e| layout(e.to_string()))?);
         Ok(vec![ExportFile {
             part: 1,
             parts: 1,

@@ -54,7 +54,9 @@ struct Login {
 /// The account behind a `login.totp` value.
 fn read_totp(totp: &str, item: &str, username: &str) -> Result<OtpAuth, String> {
     let totp = totp.trim();
-    let scheme = totp.split_once("://").map(|(scheme, _)| scheme.to_ascii_lowercase());
+    let scheme = totp
+        .split_once("://")
+        .map(|(scheme, _)| scheme.to_ascii_lowercase());
     match scheme.as_deref() {
         Some("otpauth") => {
             let mut otp = OtpAuth::parse(totp).map_err(|e| e.to_string())?;
@@ -65,15 +67,32 @@ fn read_totp(totp: &str, item: &str, username: &str) -> Result<OtpAuth, String> 
             Ok(otp)
         }
         Some("steam") => {
-            let secret = Secret::from_base32(&totp["steam://".len()..]).map_err(|e| e.to_string())?;
-            OtpAuth::new(Some(item.to_owned()), username, secret, Algorithm::Sha1, 5, OtpKind::Steam { period: 30 })
-                .map_err(|e| e.to_string())
+            let secret =
+                Secret::from_base32(&totp["steam://".len()..]).map_err(|e| e.to_string())?;
+            OtpAuth::new(
+                Some(item.to_owned()),
+                username,
+                secret,
+                Algorithm::Sha1,
+                5,
+                OtpKind::Steam { period: 30 },
+            )
+            .map_err(|e| e.to_string())
         }
-        Some(other) => Err(format!("'{other}://' keys are not supported (otpauth:// and steam:// are)")),
+        Some(other) => Err(format!(
+            "'{other}://' keys are not supported (otpauth:// and steam:// are)"
+        )),
         None => {
             let secret = Secret::from_base32(totp).map_err(|e| e.to_string())?;
-            OtpAuth::new(Some(item.to_owned()), username, secret, Algorithm::Sha1, 6, OtpKind::Totp { period: 30 })
-                .map_err(|e| e.to_string())
+            OtpAuth::new(
+                Some(item.to_owned()),
+                username,
+                secret,
+                Algorithm::Sha1,
+                6,
+                OtpKind::Totp { period: 30 },
+            )
+            .map_err(|e| e.to_string())
         }
     }
 }

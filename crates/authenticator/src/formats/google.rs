@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use prost::Message;
 use zeroize::{Zeroize, Zeroizing};
@@ -96,7 +96,8 @@ impl OtpParameters {
         let kind = match self.r#type {
             0 | 2 => OtpKind::Totp { period: 30 },
             1 => OtpKind::Hotp {
-                counter: u64::try_from(self.counter).map_err(|_| "the counter is negative".to_owned())?,
+                counter: u64::try_from(self.counter)
+                    .map_err(|_| "the counter is negative".to_owned())?,
             },
             other => return Err(format!("type number {other} is unknown")),
         };
@@ -128,17 +129,25 @@ impl OtpParameters {
         };
         let (r#type, counter) = match otp.kind() {
             OtpKind::Totp { period: 30 } => (2, 0),
-            OtpKind::Totp { .. } => return Err(refuse("Google Authenticator only shows 30-second codes")),
+            OtpKind::Totp { .. } => {
+                return Err(refuse("Google Authenticator only shows 30-second codes"));
+            }
             OtpKind::Hotp { counter } => (
                 1,
                 i64::try_from(counter).map_err(|_| refuse("its counter is too large"))?,
             ),
-            OtpKind::Steam { .. } => return Err(refuse("Google Authenticator cannot show Steam codes")),
+            OtpKind::Steam { .. } => {
+                return Err(refuse("Google Authenticator cannot show Steam codes"));
+            }
         };
         let digits = match otp.digits() {
             6 => 1,
             8 => 2,
-            _ => return Err(refuse("Google Authenticator only shows 6- or 8-digit codes")),
+            _ => {
+                return Err(refuse(
+                    "Google Authenticator only shows 6- or 8-digit codes",
+                ));
+            }
         };
         let algorithm = match otp.algorithm() {
             Algorithm::Sha1 => 1,
@@ -235,14 +244,17 @@ pub(super) fn read_uri(uri: &str, line: usize, batches: &mut Batches) -> Vec<Ent
         .iter()
         .enumerate()
         .map(|(index, params)| {
-            params.to_otp().map(Imported::new).map_err(|reason| Unreadable {
-                entry: format!(
-                    "line {}, {}",
-                    line + 1,
-                    super::entry_label(index, Some(&params.issuer), Some(&params.name))
-                ),
-                reason,
-            })
+            params
+                .to_otp()
+                .map(Imported::new)
+                .map_err(|reason| Unreadable {
+                    entry: format!(
+                        "line {}, {}",
+                        line + 1,
+                        super::entry_label(index, Some(&params.issuer), Some(&params.name))
+                    ),
+                    reason,
+                })
         })
         .collect()
 }
@@ -274,9 +286,15 @@ impl Importer for GoogleMigration {
 }
 
 impl Exporter for GoogleMigration {
-    fn export(&self, accounts: &[Account], password: Option<&str>) -> Result<Vec<ExportFile>, FormatError> {
+    fn export(
+        &self,
+        accounts: &[Account],
+        password: Option<&str>,
+    ) -> Result<Vec<ExportFile>, FormatError> {
         if password.is_some() {
-            return Err(FormatError::CannotEncrypt { format: "google-qr" });
+            return Err(FormatError::CannotEncrypt {
+                format: "google-qr",
+            });
         }
         let params = accounts
             .iter()

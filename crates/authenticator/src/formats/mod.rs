@@ -256,7 +256,9 @@ pub enum FormatError {
         format: Format,
     },
     /// The password did not open the file.
-    #[error("the password does not open this {format} export: check it (it is case-sensitive) and try again")]
+    #[error(
+        "the password does not open this {format} export: check it (it is case-sensitive) and try again"
+    )]
     WrongPassword {
         /// The format being read.
         format: Format,
@@ -377,14 +379,24 @@ pub struct ExportFile {
 
 impl fmt::Debug for ExportFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ExportFile({}/{}, {} bytes)", self.part, self.parts, self.bytes.len())
+        write!(
+            f,
+            "ExportFile({}/{}, {} bytes)",
+            self.part,
+            self.parts,
+            self.bytes.len()
+        )
     }
 }
 
 /// Writes one format. Implemented by one module per format.
 pub trait Exporter: Sync {
     /// Writes `accounts`; `password` encrypts where the format allows it.
-    fn export(&self, accounts: &[Account], password: Option<&str>) -> Result<Vec<ExportFile>, FormatError>;
+    fn export(
+        &self,
+        accounts: &[Account],
+        password: Option<&str>,
+    ) -> Result<Vec<ExportFile>, FormatError>;
 }
 
 /// Writes `accounts` in `format`; see [`ExportFormat`].
@@ -449,7 +461,10 @@ pub fn import_qr_payloads(payloads: &[Payload], existing: &[Account]) -> ImportP
 /// like [`import_qr_payloads`]; a Google export shown as several QR codes
 /// can be given as several pictures. Errors when a picture cannot be read
 /// or no QR code is found in any.
-pub fn import_qr_images(images: &[&[u8]], existing: &[Account]) -> Result<ImportPreview, FormatError> {
+pub fn import_qr_images(
+    images: &[&[u8]],
+    existing: &[Account],
+) -> Result<ImportPreview, FormatError> {
     let mut payloads = Vec::new();
     for image in images {
         for payload in qr::decode_image(image)? {
@@ -509,12 +524,17 @@ impl ImportPreview {
             match entry {
                 Err(unreadable) => preview.unreadable.push(unreadable),
                 Ok(imported) => {
-                    if let Some(account) = existing.iter().find(|a| same_key(&a.otp, &imported.otp)) {
+                    if let Some(account) = existing.iter().find(|a| same_key(&a.otp, &imported.otp))
+                    {
                         preview.duplicates.push(Duplicate {
                             imported,
                             existing: Some(account.id),
                         });
-                    } else if preview.added.iter().any(|a| same_key(&a.otp, &imported.otp)) {
+                    } else if preview
+                        .added
+                        .iter()
+                        .any(|a| same_key(&a.otp, &imported.otp))
+                    {
                         preview.duplicates.push(Duplicate {
                             imported,
                             existing: None,
@@ -531,7 +551,11 @@ impl ImportPreview {
     /// Adds the new accounts at the end of `accounts`, all or none, and
     /// returns their ids. Refuses (adding nothing) when any entry could not
     /// be read. The caller saves `accounts` once afterwards.
-    pub fn apply(self, accounts: &mut Vec<Account>, now: u64) -> Result<Vec<AccountId>, FormatError> {
+    pub fn apply(
+        self,
+        accounts: &mut Vec<Account>,
+        now: u64,
+    ) -> Result<Vec<AccountId>, FormatError> {
         if let Some(first) = self.unreadable.first() {
             return Err(FormatError::Unreadable {
                 count: self.unreadable.len(),
@@ -548,7 +572,8 @@ impl ImportPreview {
             let mut account = Account::new(imported.otp, now);
             account.tags = imported.tags;
             account.note = imported.note;
-            account.position = next_position.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX));
+            account.position =
+                next_position.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX));
             ids.push(account.id);
             accounts.push(account);
         }
@@ -558,7 +583,10 @@ impl ImportPreview {
 
 /// "entry 3 (GitHub: alice)": how an unreadable entry is named to the user.
 fn entry_label(index: usize, issuer: Option<&str>, name: Option<&str>) -> String {
-    let label = match (issuer.filter(|s| !s.is_empty()), name.filter(|s| !s.is_empty())) {
+    let label = match (
+        issuer.filter(|s| !s.is_empty()),
+        name.filter(|s| !s.is_empty()),
+    ) {
         (Some(issuer), Some(name)) => format!(" ({issuer}: {name})"),
         (Some(one), None) | (None, Some(one)) => format!(" ({one})"),
         (None, None) => String::new(),
@@ -608,7 +636,8 @@ impl Fields<'_> {
         };
         let digits = match self.digits {
             None => 6,
-            Some(digits) => u8::try_from(digits).map_err(|_| format!("digits: {digits} is not supported (6, 7 or 8)"))?,
+            Some(digits) => u8::try_from(digits)
+                .map_err(|_| format!("digits: {digits} is not supported (6, 7 or 8)"))?,
         };
         let secret = Secret::from_base32(self.secret).map_err(|e| e.to_string())?;
         OtpAuth::new(
@@ -641,12 +670,20 @@ fn json_reason(error: &serde_json::Error) -> String {
 }
 
 /// Parses JSON into `T`, naming the place of any problem.
-fn parse_json<'a, T: serde::Deserialize<'a>>(format: Format, bytes: &'a [u8]) -> Result<T, FormatError> {
+fn parse_json<'a, T: serde::Deserialize<'a>>(
+    format: Format,
+    bytes: &'a [u8],
+) -> Result<T, FormatError> {
     serde_json::from_slice(bytes).map_err(|e| {
         if e.is_data() {
             FormatError::Layout {
                 format,
-                reason: format!("{} (line {}, column {})", json_reason(&e), e.line(), e.column()),
+                reason: format!(
+                    "{} (line {}, column {})",
+                    json_reason(&e),
+                    e.line(),
+                    e.column()
+                ),
             }
         } else {
             FormatError::Json {

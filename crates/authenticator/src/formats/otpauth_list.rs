@@ -74,7 +74,11 @@ impl Importer for OtpauthList {
 }
 
 impl Exporter for OtpauthList {
-    fn export(&self, accounts: &[Account], password: Option<&str>) -> Result<Vec<ExportFile>, FormatError> {
+    fn export(
+        &self,
+        accounts: &[Account],
+        password: Option<&str>,
+    ) -> Result<Vec<ExportFile>, FormatError> {
         if password.is_some() {
             return Err(FormatError::CannotEncrypt { format: "otpauth" });
         }

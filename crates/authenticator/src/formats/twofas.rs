@@ -78,8 +78,16 @@ impl Importer for TwoFas {
             .enumerate()
             .map(|(index, service)| {
                 let otp = &service.otp;
-                let issuer = otp.issuer.as_deref().filter(|s| !s.is_empty()).unwrap_or(&service.name);
-                let name = otp.account.as_deref().or(otp.label.as_deref()).unwrap_or_default();
+                let issuer = otp
+                    .issuer
+                    .as_deref()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or(&service.name);
+                let name = otp
+                    .account
+                    .as_deref()
+                    .or(otp.label.as_deref())
+                    .unwrap_or_default();
                 let fields = Fields {
                     kind: otp.token_type.as_deref().unwrap_or("TOTP"),
                     issuer: Some(issuer),

@@ -114,6 +114,18 @@ impl Api {
     }
 }
 
+/// The Sandbox binary at `$TWOFOLD_SANDBOX_URL` when set (scripts/test-sdk runs the
+/// concurrency test against it), else one started in-process.
+pub async fn target() -> (Option<RunningSandbox>, Api) {
+    match std::env::var("TWOFOLD_SANDBOX_URL") {
+        Ok(url) => (None, Api::new(url)),
+        Err(_) => {
+            let (sandbox, api) = start().await;
+            (Some(sandbox), api)
+        }
+    }
+}
+
 pub async fn start() -> (RunningSandbox, Api) {
     let sandbox = twofold_sandbox::serve(SandboxConfig::default())
         .await
