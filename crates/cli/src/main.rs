@@ -1,1 +1,184 @@
-fn main() {}
+//! `twofold-cli`: Twofold's authenticator from a terminal or a script.
+//!
+//! ```text
+//! twofold-cli code --uri 'otpauth://totp/Example:alice?secret=JBSWY3DPEHPK3PXP'
+//! twofold-cli vault init            # keyring-protected vault in the data dir
+//! twofold-cli add 'otpauth://totp/GitHub:alice?secret=...'
+//! twofold-cli code github           # just the code when one account matches
+//! twofold-cli import aegis-export.json --password-file pw.txt --dry-run
+//! twofold-cli export --format aegis -o backup.json --password-file pw.txt
+//! twofold-cli qr decode screenshot.png
+//! ```
+//!
+//! The vault is `$XDG_DATA_HOME/twofold/vault.twofold` (the app's own), or
+//! `--vault PATH` / `TWOFOLD_VAULT`. It unlocks with the OS keyring, or with
+//! the passphrase read from `--passphrase-file FILE` (`-` for stdin) or
+//! `TWOFOLD_PASSPHRASE`. Output is text, or JSON with `--json`; errors go to
+//! stderr. Files written hold secrets: they are created with mode 0600 and
+//! never overwrite an existing file.
+//!
+//! Exit codes (also in `--help`):
+//!
+//! | code | meaning |
+//! | --- | --- |
+//! | 0 | success |
+//! | 1 | nothing found: no QR code in the images, no account matches |
+//! | 2 | usage error: unknown command or option |
+//! | 3 | bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported |
+//! | 4 | vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, or is damaged |
+//! | 5 | a file cannot be read or written |
+
+mod commands;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  nothing found: no QR code in the images, no account matches
+  2  usage error: unknown command or option
+  3  bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported
+  4  vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, or is damaged
+  5  a file cannot be read or written
+
+Environment:
+  TWOFOLD_VAULT            the vault file (like --vault)
+  TWOFOLD_PASSPHRASE       the vault's passphrase (like --passphrase-file)
+  TWOFOLD_NEW_PASSPHRASE   the new passphrase for `vault passwd` and `vault init`
+  TWOFOLD_FILE_PASSWORD    the password of an import or export file";
+
+/// Twofold's authenticator from a terminal: one-time codes, the encrypted
+/// vault, imports and exports, QR codes.
+#[derive(Parser)]
+#[command(name = "twofold-cli", version, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The vault file [default: the app's, in the XDG data dir]
+    #[arg(long, global = true, env = "TWOFOLD_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Read the vault's passphrase from FILE (`-`: stdin) instead of using
+    /// the OS keyring; TWOFOLD_PASSPHRASE also works
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print current codes: of every account, of those matching NAME, or of --uri
+    Code {
+        /// Part of an account's issuer or name (case-insensitive), or its id
+        name: Option<String>,
+        /// Compute the code of this otpauth URI; no vault needed
+        #[arg(long, conflicts_with = "name")]
+        uri: Option<String>,
+    },
+    /// List the accounts (never their secrets)
+    List,
+    /// Add an account from its otpauth:// URI
+    Add {
+        /// The otpauth:// URI, as in the service's QR code
+        uri: String,
+    },
+    /// Import accounts from another app's export, or from QR code images
+    Import {
+        /// The export file; or one or more pictures of QR codes (PNG, JPEG,
+        /// WebP, BMP), e.g. Google Authenticator's export codes
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// otpauth, google, aegis, 2fas, bitwarden, andotp or ente [default: recognised]
+        #[arg(long, value_name = "F")]
+        format: Option<String>,
+        /// Only show what would be imported
+        #[arg(long)]
+        dry_run: bool,
+        /// Read the password of an encrypted export from FILE (`-`: stdin);
+        /// TWOFOLD_FILE_PASSWORD also works
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Export every account
+    Export {
+        /// otpauth (text), aegis (JSON; encrypted with a password),
+        /// google-qr (PNG QR codes for Google Authenticator), or vault
+        /// (an encrypted Twofold vault backup; needs a password)
+        #[arg(long, value_name = "F")]
+        format: String,
+        /// The file to write; google-qr writes FILE-1.png, FILE-2.png... when
+        /// there is more than one code
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Encrypt with the password in FILE (`-`: stdin);
+        /// TWOFOLD_FILE_PASSWORD also works
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// QR codes: decode pictures, encode a URI
+    Qr {
+        #[command(subcommand)]
+        command: QrCommand,
+    },
+    /// Create the vault, describe it, change its passphrase
+    Vault {
+        #[command(subcommand)]
+        command: VaultCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum QrCommand {
+    /// Print the text of every QR code in the pictures, one per line (exit 1 if none)
+    Decode {
+        /// PNG, JPEG, WebP or BMP files, screenshots up to 8K
+        #[arg(required = true)]
+        images: Vec<PathBuf>,
+    },
+    /// Draw a QR code: SVG if FILE ends in .svg, PNG otherwise
+    Encode {
+        /// The text, usually an otpauth:// URI
+        uri: String,
+        /// The picture to write
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum VaultCommand {
+    /// Create an empty vault, protected by the OS keyring, or by a
+    /// passphrase (from --passphrase-file or TWOFOLD_PASSPHRASE), or both
+    Init {
+        /// Also keep the key in the OS keyring when a passphrase is given
+        #[arg(long)]
+        keyring: bool,
+    },
+    /// Describe the vault without unlocking it
+    Info,
+    /// Set or change the passphrase (read from --new-passphrase-file or
+    /// TWOFOLD_NEW_PASSPHRASE), or remove it
+    Passwd {
+        /// Read the new passphrase from FILE (`-`: stdin)
+        #[arg(long, value_name = "FILE", conflicts_with = "remove")]
+        new_passphrase_file: Option<PathBuf>,
+        /// Remove the passphrase; the OS keyring alone will unlock the vault
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match commands::run(&cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("twofold-cli: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,629 @@
+//! What each command does: a thin layer over `twofold_authenticator`.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use serde_json::json;
+use twofold_authenticator::formats::{self, ExportFormat, Format, FormatError, ImportPreview};
+use twofold_authenticator::qr::{self, QrError};
+use twofold_authenticator::{
+    Account, OtpAuth, OtpAuthError, OtpKind, Passphrase, Protection, Unlock, Vault, VaultError,
+};
+use zeroize::Zeroizing;
+
+use crate::{Cli, Command, QrCommand, VaultCommand};
+
+/// The app's vault file name inside its data dir.
+const VAULT_FILE: &str = "vault.twofold";
+
+/// Why a command failed; each maps to a documented exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// No QR code in any of the pictures.
+    #[error("no QR code found in {0}; show the whole code, uncropped and in focus")]
+    NoQrCode(String),
+    /// No account matches the name given.
+    #[error("no account matches '{0}'; `twofold-cli list` shows them all")]
+    NoMatch(String),
+    /// A bad otpauth URI.
+    #[error("{0}")]
+    Uri(#[from] OtpAuthError),
+    /// An import or export problem.
+    #[error("{0}")]
+    Format(#[from] FormatError),
+    /// A QR code problem.
+    #[error("{0}")]
+    Qr(#[from] QrError),
+    /// The vault could not be created, unlocked or saved.
+    #[error("{0}")]
+    Vault(#[from] VaultError),
+    /// A passphrase or password was needed and none was given.
+    #[error("{what} is needed: give it with {how}")]
+    Missing {
+        /// What is missing.
+        what: &'static str,
+        /// Where to give it.
+        how: &'static str,
+    },
+    /// A file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// A file could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// No home directory to find the default vault in.
+    #[error(
+        "cannot find the data folder (is HOME set?); name the vault with --vault or TWOFOLD_VAULT"
+    )]
+    NoDataDir,
+}
+
+impl CliError {
+    /// The exit code documented in `--help`.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::NoQrCode(_) | CliError::NoMatch(_) => 1,
+            CliError::Uri(_) | CliError::Format(_) | CliError::Qr(_) => 3,
+            CliError::Vault(_) | CliError::Missing { .. } => 4,
+            CliError::Read { .. } | CliError::Write { .. } | CliError::NoDataDir => 5,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CliError>;
+
+pub fn run(cli: &Cli) -> Result<ExitCode> {
+    match &cli.command {
+        Command::Code { name, uri } => code(cli, name.as_deref(), uri.as_deref()),
+        Command::List => list(cli),
+        Command::Add { uri } => add(cli, uri),
+        Command::Import {
+            files,
+            format,
+            dry_run,
+            password_file,
+        } => import(
+            cli,
+            files,
+            format.as_deref(),
+            *dry_run,
+            password_file.as_deref(),
+        ),
+        Command::Export {
+            format,
+            output,
+            password_file,
+        } => export(cli, format, output, password_file.as_deref()),
+        Command::Qr {
+            command: QrCommand::Decode { images },
+        } => qr_decode(cli, images),
+        Command::Qr {
+            command: QrCommand::Encode { uri, output },
+        } => qr_encode(uri, output),
+        Command::Vault {
+            command: VaultCommand::Init { keyring },
+        } => vault_init(cli, *keyring),
+        Command::Vault {
+            command: VaultCommand::Info,
+        } => vault_info(cli),
+        Command::Vault {
+            command:
+                VaultCommand::Passwd {
+                    new_passphrase_file,
+                    remove,
+                },
+        } => vault_passwd(cli, new_passphrase_file.as_deref(), *remove),
+    }
+    .map(|()| ExitCode::SUCCESS)
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
+fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    fs::read(path)
+        .map(Zeroizing::new)
+        .map_err(|source| CliError::Read {
+            path: path.to_owned(),
+            source,
+        })
+}
+
+/// Creates `path` (mode 0600: exports hold secrets), never over an existing file.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let write = |source| CliError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = options.open(path).map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            write(io::Error::new(
+                e.kind(),
+                "it already exists; choose another name or remove it",
+            ))
+        } else {
+            write(e)
+        }
+    })?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(write)
+}
+
+/// A secret from a file (`-`: stdin) or else an environment variable,
+/// without its trailing line break.
+fn secret_from(file: Option<&Path>, env: &str) -> Result<Option<Zeroizing<String>>> {
+    let mut text = Zeroizing::new(String::new());
+    match file {
+        Some(path) if path == Path::new("-") => {
+            io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|source| CliError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+        }
+        Some(path) => {
+            let bytes = read_file(path)?;
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        None => match std::env::var(env) {
+            Ok(value) => text.push_str(&Zeroizing::new(value)),
+            Err(_) => return Ok(None),
+        },
+    }
+    let trimmed = text.trim_end_matches(['\n', '\r']).len();
+    text.truncate(trimmed);
+    Ok(Some(text))
+}
+
+fn vault_path(cli: &Cli) -> Result<PathBuf> {
+    match &cli.vault {
+        Some(path) => Ok(path.clone()),
+        None => directories::ProjectDirs::from("app", "twofold", "twofold")
+            .map(|dirs| dirs.data_dir().join(VAULT_FILE))
+            .ok_or(CliError::NoDataDir),
+    }
+}
+
+fn passphrase(cli: &Cli) -> Result<Option<Passphrase>> {
+    Ok(
+        secret_from(cli.passphrase_file.as_deref(), "TWOFOLD_PASSPHRASE")?
+            .map(|text| Passphrase::new(text.as_str())),
+    )
+}
+
+fn open_vault(cli: &Cli) -> Result<Vault> {
+    let unlock = match passphrase(cli)? {
+        Some(passphrase) => Unlock::Passphrase(passphrase),
+        None => Unlock::Keyring,
+    };
+    Ok(Vault::open(vault_path(cli)?, unlock)?)
+}
+
+fn print_json(value: &impl Serialize) {
+    // Serialising plain data to a String cannot fail.
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+fn label(otp: &OtpAuth) -> String {
+    match otp.issuer() {
+        Some(issuer) => format!("{issuer}: {}", otp.name()),
+        None => otp.name().to_owned(),
+    }
+}
+
+fn kind_json(kind: OtpKind) -> serde_json::Value {
+    match kind {
+        OtpKind::Totp { period } => json!({"type": "totp", "period": period}),
+        OtpKind::Hotp { counter } => json!({"type": "hotp", "counter": counter}),
+        OtpKind::Steam { period } => json!({"type": "steam", "period": period}),
+    }
+}
+
+// --- code, list, add -------------------------------------------------------
+
+fn code(cli: &Cli, name: Option<&str>, uri: Option<&str>) -> Result<()> {
+    let now = now();
+    if let Some(uri) = uri {
+        let otp = OtpAuth::parse(uri)?;
+        let code = Zeroizing::new(otp.code_at(now));
+        if cli.json {
+            print_json(&json!({"code": *code, "secondsLeft": otp.seconds_left(now)}));
+        } else {
+            println!("{}", *code);
+        }
+        return Ok(());
+    }
+    let mut vault = open_vault(cli)?;
+    let matches: Vec<Account> = vault
+        .accounts()
+        .iter()
+        .filter(|account| name.is_none_or(|name| matches_name(account, name)))
+        .cloned()
+        .collect();
+    if matches.is_empty() {
+        return Err(CliError::NoMatch(name.unwrap_or_default().to_owned()));
+    }
+    let single = name.is_some() && matches.len() == 1;
+    let mut rows = Vec::new();
+    for mut account in matches {
+        let is_hotp = matches!(account.otp.kind(), OtpKind::Hotp { .. });
+        // An HOTP code is used up once shown, so only a single, named
+        // account's is shown, and its counter moves on.
+        let code = if is_hotp && !single {
+            None
+        } else {
+            Some(Zeroizing::new(account.otp.code_at(now)))
+        };
+        if is_hotp && single {
+            account.otp.advance_counter();
+            account.last_used_at = Some(now);
+            vault.update(account.clone())?;
+            vault.save()?;
+        }
+        rows.push((account, code));
+    }
+    if cli.json {
+        let json: Vec<_> = rows
+            .iter()
+            .map(|(account, code)| {
+                json!({
+                    "id": account.id.to_string(),
+                    "issuer": account.otp.issuer(),
+                    "name": account.otp.name(),
+                    "code": code.as_ref().map(|code| code.as_str()),
+                    "secondsLeft": account.otp.seconds_left(now),
+                })
+            })
+            .collect();
+        print_json(&json);
+    } else if single {
+        if let Some((_, Some(code))) = rows.first() {
+            println!("{}", **code);
+        }
+    } else {
+        for (account, code) in &rows {
+            let shown = code
+                .as_ref()
+                .map_or("(hotp: run `code NAME` to use the next code)", |code| {
+                    code.as_str()
+                });
+            println!("{shown:<8}  {}", label(&account.otp));
+        }
+    }
+    Ok(())
+}
+
+fn matches_name(account: &Account, name: &str) -> bool {
+    let name = name.to_lowercase();
+    account.id.to_string() == name || label(&account.otp).to_lowercase().contains(&name)
+}
+
+fn list(cli: &Cli) -> Result<()> {
+    let vault = open_vault(cli)?;
+    if cli.json {
+        let json: Vec<_> = vault
+            .accounts()
+            .iter()
+            .map(|account| {
+                let otp = &account.otp;
+                json!({
+                    "id": account.id.to_string(),
+                    "issuer": otp.issuer(),
+                    "name": otp.name(),
+                    "kind": kind_json(otp.kind()),
+                    "algorithm": otp.algorithm().as_str(),
+                    "digits": otp.digits(),
+                    "tags": account.tags,
+                    "note": account.note,
+                })
+            })
+            .collect();
+        print_json(&json);
+    } else {
+        for account in vault.accounts() {
+            println!("{}  {}", account.id, label(&account.otp));
+        }
+    }
+    Ok(())
+}
+
+fn add(cli: &Cli, uri: &str) -> Result<()> {
+    // Parsed first so that a bad URI is reported as such, not as a file.
+    OtpAuth::parse(uri)?;
+    let mut vault = open_vault(cli)?;
+    let preview = formats::import(
+        uri.as_bytes(),
+        Some(Format::OtpauthList),
+        None,
+        vault.accounts(),
+    )?;
+    if let Some(duplicate) = preview.duplicates.first() {
+        eprintln!(
+            "twofold-cli: {} is already in the vault; nothing added",
+            label(&duplicate.imported.otp)
+        );
+        return Ok(());
+    }
+    let mut accounts = vault.accounts().to_vec();
+    let ids = preview.apply(&mut accounts, now())?;
+    vault.commit(accounts)?;
+    for id in ids {
+        println!("{id}");
+    }
+    Ok(())
+}
+
+// --- import and export -----------------------------------------------------
+
+fn import(
+    cli: &Cli,
+    files: &[PathBuf],
+    format: Option<&str>,
+    dry_run: bool,
+    password_file: Option<&Path>,
+) -> Result<()> {
+    let format = format.map(str::parse::<Format>).transpose()?;
+    let password = secret_from(password_file, "TWOFOLD_FILE_PASSWORD")?;
+    let contents = files
+        .iter()
+        .map(|path| read_file(path))
+        .collect::<Result<Vec<_>>>()?;
+    let mut vault = open_vault(cli)?;
+    let preview = match contents.as_slice() {
+        [bytes] if format.is_some() || formats::detect(bytes).is_some() => formats::import(
+            bytes,
+            format,
+            password.as_deref().map(String::as_str),
+            vault.accounts(),
+        )?,
+        _ => {
+            let images: Vec<&[u8]> = contents.iter().map(|bytes| bytes.as_slice()).collect();
+            formats::import_qr_images(&images, vault.accounts()).map_err(|error| match error {
+                // Not a picture either: say what we could not recognise.
+                FormatError::Qr(QrError::Image { .. }) if contents.len() == 1 => {
+                    FormatError::UnknownFormat
+                }
+                other => other,
+            })?
+        }
+    };
+    print_preview(cli, &preview, dry_run);
+    if dry_run {
+        return Ok(());
+    }
+    let mut accounts = vault.accounts().to_vec();
+    preview.apply(&mut accounts, now())?;
+    vault.commit(accounts)?;
+    Ok(())
+}
+
+fn print_preview(cli: &Cli, preview: &ImportPreview, dry_run: bool) {
+    let imported = !dry_run && preview.unreadable.is_empty();
+    if cli.json {
+        let account = |otp: &OtpAuth| json!({"issuer": otp.issuer(), "name": otp.name()});
+        print_json(&json!({
+            "format": preview.format.id(),
+            "added": preview.added.iter().map(|a| account(&a.otp)).collect::<Vec<_>>(),
+            "duplicates": preview.duplicates.iter().map(|d| account(&d.imported.otp)).collect::<Vec<_>>(),
+            "unreadable": preview.unreadable.iter().map(|u| json!({"entry": u.entry, "reason": u.reason})).collect::<Vec<_>>(),
+            "imported": imported,
+        }));
+        return;
+    }
+    println!(
+        "{}: {} to add, {} already there, {} unreadable",
+        preview.format,
+        preview.added.len(),
+        preview.duplicates.len(),
+        preview.unreadable.len()
+    );
+    for added in &preview.added {
+        println!("  + {}", label(&added.otp));
+    }
+    for duplicate in &preview.duplicates {
+        println!("  = {} (already there)", label(&duplicate.imported.otp));
+    }
+    for unreadable in &preview.unreadable {
+        println!("  ! {unreadable}");
+    }
+    if imported {
+        println!("imported {} accounts", preview.added.len());
+    } else if dry_run {
+        println!("dry run: nothing was imported");
+    }
+}
+
+/// `export --format vault`: not one of the interchange formats, a vault of
+/// our own under the given password.
+const VAULT_BACKUP: &str = "vault";
+
+fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) -> Result<()> {
+    let password = secret_from(password_file, "TWOFOLD_FILE_PASSWORD")?;
+    if format.trim().eq_ignore_ascii_case(VAULT_BACKUP) {
+        let password = password.ok_or(CliError::Missing {
+            what: "a password for the vault backup",
+            how: "--password-file FILE or TWOFOLD_FILE_PASSWORD",
+        })?;
+        let vault = open_vault(cli)?;
+        let mut backup = Vault::create(
+            output,
+            Protection::Passphrase(Passphrase::new(password.as_str())),
+        )?;
+        backup.commit(vault.accounts().to_vec())?;
+        println!("{}", output.display());
+        return Ok(());
+    }
+    let format: ExportFormat = format.parse()?;
+    let vault = open_vault(cli)?;
+    let files = formats::export(
+        format,
+        vault.accounts(),
+        password.as_deref().map(String::as_str),
+    )?;
+    for file in &files {
+        let path = if file.parts == 1 {
+            output.to_owned()
+        } else {
+            numbered(output, file.part, format.extension())
+        };
+        write_new(&path, &file.bytes)?;
+        println!("{}", path.display());
+    }
+    Ok(())
+}
+
+/// `codes.png`, part 2 → `codes-2.png`.
+fn numbered(output: &Path, part: usize, extension: &str) -> PathBuf {
+    let stem = output
+        .file_stem()
+        .map_or_else(|| "export".into(), |stem| stem.to_string_lossy());
+    let extension = output
+        .extension()
+        .map_or_else(|| extension.into(), |extension| extension.to_string_lossy());
+    output.with_file_name(format!("{stem}-{part}.{extension}"))
+}
+
+// --- qr ------------------------------------------------------------------------
+
+fn qr_decode(cli: &Cli, images: &[PathBuf]) -> Result<()> {
+    let mut found = Vec::new();
+    for path in images {
+        for payload in qr::decode_image(&read_file(path)?)? {
+            if !found.contains(&payload) {
+                found.push(payload);
+            }
+        }
+    }
+    if found.is_empty() {
+        let names: Vec<_> = images
+            .iter()
+            .map(|path| path.display().to_string())
+            .collect();
+        return Err(CliError::NoQrCode(names.join(", ")));
+    }
+    if cli.json {
+        print_json(&found.iter().map(qr::Payload::as_str).collect::<Vec<_>>());
+    } else {
+        for payload in &found {
+            println!("{}", payload.as_str());
+        }
+    }
+    Ok(())
+}
+
+fn qr_encode(uri: &str, output: &Path) -> Result<()> {
+    let is_svg = output
+        .extension()
+        .is_some_and(|extension| extension.eq_ignore_ascii_case("svg"));
+    let bytes = if is_svg {
+        qr::encode_svg(uri)?.into_bytes()
+    } else {
+        qr::encode_png(uri)?
+    };
+    write_new(output, &bytes)
+}
+
+// --- vault -------------------------------------------------------------------
+
+fn new_passphrase(file: Option<&Path>) -> Result<Option<Passphrase>> {
+    Ok(secret_from(file, "TWOFOLD_NEW_PASSPHRASE")?.map(|text| Passphrase::new(text.as_str())))
+}
+
+fn vault_init(cli: &Cli, keyring: bool) -> Result<()> {
+    let path = vault_path(cli)?;
+    let passphrase = match passphrase(cli)? {
+        Some(passphrase) => Some(passphrase),
+        None => new_passphrase(None)?,
+    };
+    let protection = match passphrase {
+        Some(passphrase) if keyring => Protection::KeyringAndPassphrase(passphrase),
+        Some(passphrase) => Protection::Passphrase(passphrase),
+        None => Protection::Keyring,
+    };
+    if let Some(parent) = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+    {
+        fs::create_dir_all(parent).map_err(|source| CliError::Write {
+            path: parent.to_owned(),
+            source,
+        })?;
+    }
+    Vault::create(&path, protection)?;
+    println!("{}", path.display());
+    Ok(())
+}
+
+fn vault_info(cli: &Cli) -> Result<()> {
+    let info = Vault::inspect(vault_path(cli)?)?;
+    let passphrase = info.passphrase.map(|kdf| {
+        json!({"memoryKib": kdf.memory_kib, "iterations": kdf.iterations, "parallelism": kdf.parallelism})
+    });
+    if cli.json {
+        print_json(&json!({
+            "path": info.path,
+            "version": info.version,
+            "accounts": info.accounts,
+            "keyring": info.keyring,
+            "passphrase": passphrase,
+            "savedAt": info.saved_at,
+        }));
+    } else {
+        println!("vault:      {}", info.path.display());
+        println!("format:     {}", info.version);
+        println!("accounts:   {}", info.accounts);
+        println!("keyring:    {}", if info.keyring { "yes" } else { "no" });
+        match info.passphrase {
+            Some(kdf) => println!(
+                "passphrase: yes (Argon2id, {} KiB, {} passes, {} lanes)",
+                kdf.memory_kib, kdf.iterations, kdf.parallelism
+            ),
+            None => println!("passphrase: no"),
+        }
+        println!("saved at:   {} (Unix time)", info.saved_at);
+    }
+    Ok(())
+}
+
+fn vault_passwd(cli: &Cli, new_file: Option<&Path>, remove: bool) -> Result<()> {
+    let new = if remove {
+        None
+    } else {
+        Some(new_passphrase(new_file)?.ok_or(CliError::Missing {
+            what: "the new passphrase",
+            how: "--new-passphrase-file FILE or TWOFOLD_NEW_PASSPHRASE",
+        })?)
+    };
+    let mut vault = open_vault(cli)?;
+    match new {
+        Some(passphrase) => vault.set_passphrase(passphrase)?,
+        None => vault.remove_passphrase()?,
+    }
+    Ok(())
+}
