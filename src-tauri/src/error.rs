@@ -22,8 +22,12 @@ pub enum ErrorKind {
     NotFound,
     /// Reading or writing the user's data failed; nothing was changed.
     Storage,
-    /// The desktop (clipboard, windowing) refused.
+    /// The desktop (clipboard, screen, windowing) refused.
     Desktop,
+    /// The vault is locked: show the unlock screen.
+    Locked,
+    /// The OS keyring is missing or refused; a passphrase can be used instead.
+    Keyring,
 }
 
 impl AppError {

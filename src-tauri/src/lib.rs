@@ -11,6 +11,7 @@
 mod commands;
 mod error;
 mod paths;
+mod screen;
 mod state;
 
 use tauri::Manager;
@@ -27,6 +28,19 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::accounts::remove_account,
             commands::accounts::advance_counter,
             commands::accounts::copy_code,
+            commands::accounts::account_qr,
+            commands::accounts::reveal_secret,
+            commands::vault::vault_status,
+            commands::vault::create_vault,
+            commands::vault::unlock_vault,
+            commands::vault::lock_vault,
+            commands::transfer::list_formats,
+            commands::transfer::preview_import,
+            commands::transfer::preview_qr_images,
+            commands::transfer::preview_screen,
+            commands::transfer::apply_import,
+            commands::transfer::cancel_import,
+            commands::transfer::export_accounts,
         ])
 }
 
@@ -34,12 +48,21 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
 pub fn run() {
     let ipc = ipc_builder();
     let result = tauri::Builder::default()
+        // A second copy of the app would race the first for the vault file:
+        // bring the running window forward instead.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
-            let data_dir = paths::data_dir()?;
-            app.manage(state::AppState::open(&data_dir)?);
+            app.manage(state::AppState::new(&paths::data_dir()?));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -4,9 +4,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { dataHome, oathtool, startDriver, unixNow } from "./harness.mjs";
+import { addByUri, createKeyringVault, oathtool, rowSelector, startDriver, unixNow } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
@@ -29,23 +29,13 @@ let app;
 before(async () => {
   driver = await startDriver();
   app = await driver.launch();
+  await createKeyringVault(app);
 });
 
 after(async () => {
   await app?.end().catch(() => {});
   driver?.stop();
 });
-
-async function addByUri(uri) {
-  const field = await app.waitFind("#add-uri");
-  await field.clear();
-  await field.type(uri);
-  await (await app.find("form.add button[type=submit]")).click();
-}
-
-function rowSelector(title) {
-  return `button.copy[aria-label="Copy code for ${title}"]`;
-}
 
 /** Reads an account's code from the screen and the window of unix times it could belong to. */
 async function readCode(title) {
@@ -71,14 +61,14 @@ test("starts empty and says how to add an account", async () => {
 });
 
 test("an account added by URI shows oathtool's code, grouped", async () => {
-  await addByUri(ACME.uri);
+  await addByUri(app, ACME.uri);
   await assertCodeMatchesOathtool(ACME);
   const shown = await (await app.find(`${rowSelector(ACME.title)} [data-testid=code]`)).text();
   assert.match(shown, /^\d{3} \d{3}$/);
 });
 
 test("SHA-256, 8-digit accounts match oathtool too", async () => {
-  await addByUri(VAULTWARDEN.uri);
+  await addByUri(app, VAULTWARDEN.uri);
   await assertCodeMatchesOathtool(VAULTWARDEN);
   const shown = await (await app.find(`${rowSelector(VAULTWARDEN.title)} [data-testid=code]`)).text();
   assert.match(shown, /^\d{4} \d{4}$/);
@@ -95,12 +85,12 @@ test("clicking an account copies its code to the clipboard", async () => {
 });
 
 test("a bad URI shows what is wrong under the field and keeps the text", async () => {
-  await addByUri("https://example.com/?secret=JBSWY3DPEHPK3PXP");
+  await addByUri(app, "https://example.com/?secret=JBSWY3DPEHPK3PXP");
   const alert = await app.waitFind("#add-uri-error");
   assert.match(await alert.text(), /not an otpauth URI: scheme is 'https'/);
   assert.equal(await (await app.find("#add-uri")).property("value"), "https://example.com/?secret=JBSWY3DPEHPK3PXP");
 
-  await addByUri("otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PX8");
+  await addByUri(app, "otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PX8");
   await waitFor("the base32 error", async () =>
     /secret: '8' at position 16 is not base32/.test(await (await app.find("#add-uri-error")).text()),
   );
@@ -109,8 +99,8 @@ test("a bad URI shows what is wrong under the field and keeps the text", async (
 
 test("a screenshot of the live codes is saved for the README", async () => {
   await (await app.find("#add-uri")).clear();
-  await addByUri("otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
-  await addByUri("otpauth://totp/Fastmail:margaret@fastmail.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Fastmail");
+  await addByUri(app, "otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
+  await addByUri(app, "otpauth://totp/Fastmail:margaret@fastmail.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Fastmail");
   await app.waitFind(rowSelector("Fastmail (margaret@fastmail.com)"));
   await app.execute("document.activeElement?.blur()");
   // Let toasts fade and the web view paint the final frame before capturing it.
@@ -120,18 +110,39 @@ test("a screenshot of the live codes is saved for the README", async () => {
   writeFileSync(join(screenshotDir, "authenticator.png"), await app.screenshot());
 });
 
-test("accounts survive a restart, in a file only the user can read", async () => {
+test("accounts survive a restart, unlocked by the keyring, in an encrypted file only the user can read", async () => {
   await app.end();
   app = await driver.launch();
   await assertCodeMatchesOathtool(ACME);
   await assertCodeMatchesOathtool(VAULTWARDEN);
 
-  const dir = join(dataHome, "twofold");
+  const dir = join(driver.dataHome, "twofold");
   const files = readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile());
-  assert.ok(files.length > 0, `no data file in ${dir}`);
+  assert.ok(files.includes("vault.twofold"), `no vault in ${dir}: ${files.join(", ")}`);
   for (const name of files) {
     assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is readable by others`);
+    const content = readFileSync(join(dir, name));
+    for (const secret of [ACME.secret, VAULTWARDEN.secret, "ada@example.com"]) {
+      assert.ok(!content.includes(secret), `${name} holds ${secret} in the clear`);
+    }
   }
+});
+
+test("the search field filters as you type and Esc clears it", async () => {
+  const search = await app.find('input[aria-label="Search accounts"]');
+  await search.type("vault");
+  await waitFor("the list to narrow", async () => (await app.findAll("li.account")).length === 1);
+  assert.equal((await app.findAll(rowSelector(VAULTWARDEN.title))).length, 1);
+  await search.type("\uE00C");
+  await waitFor("the list to come back", async () => (await app.findAll("li.account")).length === 4);
+});
+
+test("lock now hides every code until the keyring unlocks the vault again", async () => {
+  await (await app.find(".foot button")).click();
+  await app.waitFind("#unlock-title");
+  assert.equal((await app.findAll("[data-testid=code]")).length, 0);
+  await (await app.find(".gate button")).click();
+  await assertCodeMatchesOathtool(ACME);
 });
 
 test("removing asks first, then the account is gone for good", async () => {

@@ -1,23 +1,34 @@
 // Starts tauri-driver for the built app and hands out WebDriver sessions.
 // The scripts/test-e2e wrapper provides the display (Xvfb), a private D-Bus
-// session and a scratch HOME / XDG_DATA_HOME, so the app under test never sees
-// the user's own data.
+// session with an unlocked gnome-keyring and a scratch HOME; each test file
+// gets its own data dir on top, so the app under test never sees the user's
+// data nor another test's.
 
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
 import { Session, waitFor } from "./webdriver.mjs";
 
-export const application = process.env.TWOFOLD_APP;
-export const dataHome = process.env.XDG_DATA_HOME;
-if (!application || !dataHome) {
+const application = process.env.TWOFOLD_APP;
+const scratch = process.env.HOME;
+if (!application || !process.env.XDG_DATA_HOME) {
   throw new Error("run the end-to-end tests through scripts/test-e2e (TWOFOLD_APP and XDG_DATA_HOME are unset)");
 }
 
-const port = Number(process.env.TAURI_DRIVER_PORT ?? 4444);
-const base = `http://127.0.0.1:${port}`;
+let nextPort = 4444 + (process.pid % 50) * 2;
 
-export async function startDriver() {
+/**
+ * Starts tauri-driver with a fresh data dir. `env` adds to or overrides the
+ * app's environment (e.g. to take the keyring away).
+ */
+export async function startDriver({ env = {} } = {}) {
+  const port = nextPort;
+  nextPort += 2;
+  const base = `http://127.0.0.1:${port}`;
+  const dataHome = mkdtempSync(join(scratch, "data-"));
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
     stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, XDG_DATA_HOME: dataHome, ...env },
   });
   let spawnError;
   driver.on("error", (error) => (spawnError = error));
@@ -27,6 +38,7 @@ export async function startDriver() {
     return response.ok && (await response.json()).value?.ready;
   });
   return {
+    dataHome,
     launch: () => Session.start(base, application),
     stop: () => driver.kill(),
   };
@@ -42,3 +54,31 @@ export function oathtool(secret, unixTime, { algorithm = "sha1", digits = 6, per
 }
 
 export const unixNow = () => Math.floor(Date.now() / 1000);
+
+/** The button that copies an account's code, found by its accessible label. */
+export const rowSelector = (title) => `button.copy[aria-label="Copy code for ${title}"]`;
+
+/** Adds an account through the "Add an account" field. */
+export async function addByUri(app, uri) {
+  const field = await app.waitFind("#add-uri");
+  await field.clear();
+  await field.type(uri);
+  await (await app.find("form.add button[type=submit]")).click();
+}
+
+/** Creates the vault on first run with the system keyring and waits for the Authenticator room. */
+export async function createKeyringVault(app) {
+  await app.waitFind("#first-run-title");
+  await (await app.find('input[type=radio][value="keyring"]')).click();
+  await (await app.find("form button.primary")).click();
+  await app.waitFind("#authenticator-title");
+}
+
+/** Clicks the first button whose text is exactly `text` (optionally inside `scope`). */
+export async function clickButton(app, text, scope = "") {
+  const buttons = await app.findAll(`${scope} button`.trim());
+  for (const button of buttons) {
+    if ((await button.text()).trim() === text) return button.click();
+  }
+  throw new Error(`no button labelled "${text}"`);
+}

@@ -7,13 +7,22 @@ use serde::Serialize;
 use specta::Type;
 use tauri::{AppHandle, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
-use twofold_authenticator::{Account, OtpAuth, OtpKind};
+use twofold_authenticator::{Account, OtpAuth, OtpKind, qr};
 
 use crate::error::{AppError, AppResult, ErrorKind};
-use crate::state::{AppState, find_mut, unix_now};
+use crate::state::{AppState, find, find_mut, unix_now};
 
 /// How long a copied code stays on the clipboard.
 const CLIPBOARD_SECONDS: u32 = 30;
+
+/// An account's QR code, shown when the user asks to see it. The secret
+/// itself stays out until the user presses Reveal.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountQr {
+    /// A standalone SVG document.
+    pub svg: String,
+}
 
 /// An account as the web view sees it: labels and codes, never the secret.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -68,14 +77,14 @@ impl AccountCode {
 #[specta::specta]
 pub fn list_accounts(state: State<'_, AppState>) -> AppResult<Vec<AccountCode>> {
     let now = unix_now();
-    Ok(state.read(|accounts| {
+    state.read(|accounts| {
         let mut ordered: Vec<&Account> = accounts.iter().collect();
         ordered.sort_by_key(|account| account.position);
         ordered
             .into_iter()
             .map(|account| AccountCode::of(account, now))
             .collect()
-    }))
+    })
 }
 
 /// Adds the account an `otpauth://` URI describes, at the end of the list.
@@ -146,4 +155,33 @@ pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: String) -> AppR
         }
     });
     Ok(CLIPBOARD_SECONDS)
+}
+
+/// The account's `otpauth://` URI drawn as a QR code, to add it to another
+/// device.
+#[tauri::command]
+#[specta::specta]
+pub fn account_qr(state: State<'_, AppState>, id: String) -> AppResult<AccountQr> {
+    let uri = state.read(|accounts| find(accounts, &id).map(|account| account.otp.to_uri()))??;
+    let svg = qr::encode_svg(&uri)
+        .map_err(|error| AppError::new(ErrorKind::InvalidInput, error.to_string()))?;
+    Ok(AccountQr { svg })
+}
+
+/// The account's secret in base32, in groups of four, because the user
+/// pressed Reveal.
+#[tauri::command]
+#[specta::specta]
+pub fn reveal_secret(state: State<'_, AppState>, id: String) -> AppResult<String> {
+    state.read(|accounts| {
+        find(accounts, &id).map(|account| group_in_fours(&account.otp.secret().to_base32()))
+    })?
+}
+
+fn group_in_fours(text: &str) -> String {
+    text.as_bytes()
+        .chunks(4)
+        .map(|chunk| String::from_utf8_lossy(chunk))
+        .collect::<Vec<_>>()
+        .join(" ")
 }

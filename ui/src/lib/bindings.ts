@@ -20,6 +20,46 @@ export const commands = {
 	 *  Returns how many seconds the code will stay.
 	 */
 	copyCode: (id: string) => typedError<number, AppError>(__TAURI_INVOKE("copy_code", { id })),
+	/**
+	 *  The account's `otpauth://` URI drawn as a QR code, to add it to another
+	 *  device.
+	 */
+	accountQr: (id: string) => typedError<AccountQr, AppError>(__TAURI_INVOKE("account_qr", { id })),
+	/**
+	 *  The account's secret in base32, in groups of four, because the user
+	 *  pressed Reveal.
+	 */
+	revealSecret: (id: string) => typedError<string, AppError>(__TAURI_INVOKE("reveal_secret", { id })),
+	vaultStatus: () => typedError<VaultStatus, AppError>(__TAURI_INVOKE("vault_status")),
+	/**  Creates the vault on first run. */
+	createVault: (choice: NewVault) => typedError<null, AppError>(__TAURI_INVOKE("create_vault", { choice })),
+	unlockVault: (unlock: UnlockWith) => typedError<null, AppError>(__TAURI_INVOKE("unlock_vault", { unlock })),
+	/**  Locks the vault now: the key and every secret leave memory. */
+	lockVault: () => __TAURI_INVOKE<void>("lock_vault"),
+	listFormats: () => __TAURI_INVOKE<Formats>("list_formats"),
+	/**
+	 *  Reads an export file of another app (or ours), or a picture of QR codes,
+	 *  and says what importing it would do.
+	 */
+	previewImport: (request: ImportRequest) => typedError<ImportSummary, AppError>(__TAURI_INVOKE("preview_import", { request })),
+	/**  Finds the QR codes in picture files and says what adding them would do. */
+	previewQrImages: (paths: string[]) => typedError<ImportSummary, AppError>(__TAURI_INVOKE("preview_qr_images", { paths })),
+	/**
+	 *  Captures the screen, finds the QR codes on it and says what adding them
+	 *  would do.
+	 */
+	previewScreen: () => typedError<ImportSummary, AppError>(__TAURI_INVOKE("preview_screen")),
+	/**
+	 *  Adds the accounts of the last preview, all or none. Returns how many
+	 *  were added.
+	 */
+	applyImport: () => typedError<number, AppError>(__TAURI_INVOKE("apply_import")),
+	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
+	/**
+	 *  Writes every account to `path` (Google QR codes: one PNG per batch,
+	 *  numbered). Returns the files written.
+	 */
+	exportAccounts: (request: ExportRequest) => typedError<string[], AppError>(__TAURI_INVOKE("export_accounts", { request })),
 };
 
 /* Types */
@@ -39,6 +79,21 @@ export type AccountCode = {
 	period: number | null,
 };
 
+/**  An account named in a preview, without its secret. */
+export type AccountLabel = {
+	issuer: string | null,
+	name: string,
+};
+
+/**
+ *  An account's QR code, shown when the user asks to see it. The secret
+ *  itself stays out until the user presses Reveal.
+ */
+export type AccountQr = {
+	/**  A standalone SVG document. */
+	svg: string,
+};
+
 export type AppError = {
 	kind: ErrorKind,
 	message: string,
@@ -53,8 +108,74 @@ export type ErrorKind =
 "notFound" | 
 /**  Reading or writing the user's data failed; nothing was changed. */
 "storage" | 
-/**  The desktop (clipboard, windowing) refused. */
-"desktop";
+/**  The desktop (clipboard, screen, windowing) refused. */
+"desktop" | 
+/**  The vault is locked: show the unlock screen. */
+"locked" | 
+/**  The OS keyring is missing or refused; a passphrase can be used instead. */
+"keyring";
+
+export type ExportRequest = {
+	format: string,
+	path: string,
+	/**  Encrypts the export where the format allows it. */
+	password: string | null,
+};
+
+/**  A file format the user can pick. */
+export type FormatChoice = {
+	id: string,
+	name: string,
+};
+
+export type Formats = {
+	import: FormatChoice[],
+	export: FormatChoice[],
+};
+
+export type ImportRequest = {
+	path: string,
+	/**  A format id, or `None` to recognise the file. */
+	format: string | null,
+	/**  The password of an encrypted export. */
+	password: string | null,
+};
+
+/**  What an import would do; nothing changes until `apply_import`. */
+export type ImportSummary = {
+	format: string,
+	added: AccountLabel[],
+	duplicates: AccountLabel[],
+	unreadable: UnreadableEntry[],
+};
+
+/**  How the user chose to protect a new vault. */
+export type NewVault = {
+	keyring: boolean,
+	passphrase: string | null,
+};
+
+/**  How the user unlocks the vault. */
+export type UnlockWith = { method: "keyring" } | { method: "passphrase"; passphrase: string };
+
+export type UnreadableEntry = {
+	entry: string,
+	reason: string,
+};
+
+export type VaultState = 
+/**  First run: no vault yet. */
+"missing" | "locked" | "unlocked";
+
+export type VaultStatus = {
+	state: VaultState,
+	/**  Whether the OS keyring can unlock the vault. */
+	keyring: boolean,
+	/**  Whether a passphrase can unlock the vault. */
+	passphrase: boolean,
+	/**  The vault file, to show the user where their data is. */
+	path: string | null,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

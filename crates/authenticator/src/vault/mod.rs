@@ -447,6 +447,13 @@ impl Vault {
         })
     }
 
+    /// Replaces every account and saves, all or nothing: if the save fails
+    /// the vault keeps its previous accounts, in memory as on disk.
+    pub fn commit(&mut self, accounts: Vec<Account>) -> Result<(), VaultError> {
+        let previous = std::mem::replace(&mut self.accounts, accounts);
+        self.save().inspect_err(|_| self.accounts = previous)
+    }
+
     /// Sets or replaces the passphrase (the vault key stays the same), and
     /// saves.
     pub fn set_passphrase(&mut self, passphrase: Passphrase) -> Result<(), VaultError> {

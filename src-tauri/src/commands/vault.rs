@@ -1,0 +1,108 @@
+//! The vault's life: first run (keyring or passphrase), unlock, lock.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+use twofold_authenticator::{Passphrase, Protection, Unlock};
+
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::state::AppState;
+
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultStatus {
+    pub state: VaultState,
+    /// Whether the OS keyring can unlock the vault.
+    pub keyring: bool,
+    /// Whether a passphrase can unlock the vault.
+    pub passphrase: bool,
+    /// The vault file, to show the user where their data is.
+    pub path: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum VaultState {
+    /// First run: no vault yet.
+    Missing,
+    Locked,
+    Unlocked,
+}
+
+/// How the user chose to protect a new vault.
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewVault {
+    pub keyring: bool,
+    pub passphrase: Option<String>,
+}
+
+/// How the user unlocks the vault.
+#[derive(Deserialize, Type)]
+#[serde(rename_all = "camelCase", tag = "method")]
+pub enum UnlockWith {
+    Keyring,
+    Passphrase { passphrase: String },
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn vault_status(state: State<'_, AppState>) -> AppResult<VaultStatus> {
+    let (info, unlocked) = state.inspect()?;
+    Ok(match info {
+        None => VaultStatus {
+            state: VaultState::Missing,
+            keyring: false,
+            passphrase: false,
+            path: None,
+        },
+        Some(info) => VaultStatus {
+            state: if unlocked {
+                VaultState::Unlocked
+            } else {
+                VaultState::Locked
+            },
+            keyring: info.keyring,
+            passphrase: info.passphrase.is_some(),
+            path: Some(info.path.display().to_string()),
+        },
+    })
+}
+
+/// Creates the vault on first run.
+#[tauri::command]
+#[specta::specta]
+pub fn create_vault(state: State<'_, AppState>, choice: NewVault) -> AppResult<()> {
+    let passphrase = choice
+        .passphrase
+        .filter(|text| !text.is_empty())
+        .map(Passphrase::new);
+    let protection = match (choice.keyring, passphrase) {
+        (true, None) => Protection::Keyring,
+        (true, Some(passphrase)) => Protection::KeyringAndPassphrase(passphrase),
+        (false, Some(passphrase)) => Protection::Passphrase(passphrase),
+        (false, None) => {
+            return Err(AppError::new(
+                ErrorKind::InvalidInput,
+                "Choose how to protect the vault: the system keyring, a passphrase, or both.",
+            ));
+        }
+    };
+    state.create(protection)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn unlock_vault(state: State<'_, AppState>, unlock: UnlockWith) -> AppResult<()> {
+    state.unlock(match unlock {
+        UnlockWith::Keyring => Unlock::Keyring,
+        UnlockWith::Passphrase { passphrase } => Unlock::Passphrase(Passphrase::new(passphrase)),
+    })
+}
+
+/// Locks the vault now: the key and every secret leave memory.
+#[tauri::command]
+#[specta::specta]
+pub fn lock_vault(state: State<'_, AppState>) {
+    state.lock();
+}
