@@ -10,6 +10,9 @@ use zeroize::Zeroizing;
 pub(crate) const KEY_LEN: usize = 32;
 /// XChaCha20's extended nonce: long enough to draw at random for every seal.
 pub(crate) const NONCE_LEN: usize = 24;
+/// Argon2id salt: RFC 9106's recommended 128 bits, which is also the only
+/// length libsodium accepts, so other tools can open a vault.
+pub(crate) const SALT_LEN: usize = 16;
 /// Poly1305 tag appended to every ciphertext.
 pub(crate) const TAG_LEN: usize = 16;
 
@@ -87,10 +90,10 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// About half a second on the 2-core machines Twofold is built on
-    /// (measured in release builds; see docs/vault-format.md).
+    /// (measured with `make bench`; see docs/vault-format.md).
     pub const DEFAULT: KdfParams = KdfParams {
         memory_kib: 128 * 1024,
-        iterations: 3,
+        iterations: 5,
         parallelism: 1,
     };
 

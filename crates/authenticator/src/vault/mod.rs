@@ -21,7 +21,7 @@ pub use crypto::KdfParams;
 
 use crate::account::{Account, AccountId};
 use crate::{atomic, record};
-use crypto::{Key, NONCE_LEN, NoRandomness};
+use crypto::{Key, NONCE_LEN, NoRandomness, SALT_LEN};
 use format::{Header, Kdf, ReadError, Slot, Source};
 use keyring::KeyringError;
 
@@ -556,7 +556,7 @@ impl Vault {
         if !params.within_bounds() {
             return Err(unusable);
         }
-        let salt = crypto::random::<32>()?;
+        let salt = crypto::random::<SALT_LEN>()?;
         let kek = params
             .derive(passphrase.text.as_bytes(), &salt)
             .ok_or(unusable)?;
