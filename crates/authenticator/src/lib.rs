@@ -22,8 +22,9 @@
 //! - [`Account`] adds identity, tags, note, order and times.
 //! - [`Vault`] keeps accounts in one encrypted file (XChaCha20-Poly1305 under
 //!   a random key wrapped for the OS keyring and/or a passphrase, Argon2id);
-//!   its layout is in `docs/vault-format.md`. [`PlainFileStore`] is the plain
-//!   JSON file it replaces, behind the [`AccountStore`] trait.
+//!   its layout is in `docs/vault-format.md`.
+//! - [`formats`] imports and exports other apps' files; [`qr`] encodes and
+//!   decodes QR codes.
 //!
 //! Every error type's message says what is wrong and what to do; [`Error`]
 //! gathers them for callers that only pass errors on.
@@ -36,13 +37,11 @@ mod otpauth;
 pub mod qr;
 mod record;
 mod secret;
-mod store;
 mod vault;
 
 pub use account::{Account, AccountId, AccountIdError};
 pub use otpauth::{Algorithm, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
-pub use store::{AccountStore, PlainFileStore, StoreError};
 pub use vault::{KdfParams, Passphrase, Protection, Unlock, Vault, VaultError, VaultInfo};
 
 /// Any error of this crate; each module's error converts into it.
@@ -57,9 +56,12 @@ pub enum Error {
     /// A bad account id.
     #[error(transparent)]
     AccountId(#[from] AccountIdError),
-    /// Accounts could not be loaded or saved.
+    /// An import or export failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Format(#[from] formats::FormatError),
+    /// A QR code could not be made or read.
+    #[error(transparent)]
+    Qr(#[from] qr::QrError),
     /// The vault could not be created, unlocked or saved.
     #[error(transparent)]
     Vault(#[from] VaultError),

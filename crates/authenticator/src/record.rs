@@ -1,6 +1,6 @@
-//! The serialized form of accounts, shared by the plain file and the vault's
-//! sealed body. Kept apart from the public types so nothing can serialize a
-//! secret by accident (e.g. into an IPC message).
+//! The serialized form of accounts: the vault's sealed content
+//! (docs/vault-format.md, "Content"). Kept apart from the public types so
+//! nothing can serialize a secret by accident (e.g. into an IPC message).
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -144,4 +144,59 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Vec<Account>, String> {
         .into_iter()
         .map(Record::into_account)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn sample() -> Vec<Account> {
+        let otp =
+            OtpAuth::parse("otpauth://hotp/Bank:bob?secret=JBSWY3DPEHPK3PXP&counter=7").unwrap();
+        let mut account = Account::new(otp, 1_600_000_000);
+        account.tags = vec!["money".into()];
+        account.last_used_at = Some(1_600_000_100);
+        vec![account]
+    }
+
+    #[test]
+    fn accounts_round_trip_through_the_content_document() {
+        let accounts = sample();
+        assert_eq!(decode(&encode(&accounts)).unwrap(), accounts);
+    }
+
+    #[test]
+    fn a_bad_field_names_the_account_and_the_problem() {
+        let accounts = sample();
+        let text = String::from_utf8(encode(&accounts).to_vec()).unwrap();
+        let bad_secret = text.replace("JBSWY3DPEHPK3PXP", "JBSWY3DPEHPK3PX1");
+        let error = decode(bad_secret.as_bytes()).unwrap_err();
+        assert!(error.contains(&accounts[0].id.to_string()), "{error}");
+        assert!(error.contains("'1' at position 16"), "{error}");
+        let no_counter = text.replace("\"counter\":7,", "");
+        assert!(
+            decode(no_counter.as_bytes())
+                .unwrap_err()
+                .contains("counter is missing")
+        );
+    }
+
+    #[test]
+    fn other_documents_and_newer_versions_are_refused() {
+        let text = String::from_utf8(encode(&sample()).to_vec()).unwrap();
+        let newer = text.replace("\"version\":1", "\"version\":2");
+        assert!(
+            decode(newer.as_bytes())
+                .unwrap_err()
+                .contains("update Twofold")
+        );
+        let other = text.replace("twofold-accounts", "aegis");
+        assert!(
+            decode(other.as_bytes())
+                .unwrap_err()
+                .contains("format is 'aegis'")
+        );
+    }
 }

@@ -5,25 +5,10 @@
 use std::fs;
 use std::path::Path;
 
-use twofold_authenticator::{
-    Account, KdfParams, OtpAuth, Passphrase, Protection, Unlock, Vault, VaultError,
-};
+use twofold_authenticator::{KdfParams, Passphrase, Protection, Unlock, Vault, VaultError};
 
-/// Real Argon2id, cheap enough for tests.
-const CHEAP: KdfParams = KdfParams {
-    memory_kib: 64,
-    iterations: 1,
-    parallelism: 1,
-};
-
-fn passphrase(text: &str) -> Passphrase {
-    Passphrase::new(text).with_kdf(CHEAP)
-}
-
-fn account(issuer: &str, secret: &str) -> Account {
-    let uri = format!("otpauth://totp/{issuer}:me?secret={secret}&issuer={issuer}");
-    Account::new(OtpAuth::parse(&uri).unwrap(), 1_700_000_000)
-}
+mod vault_support;
+use vault_support::{CHEAP, account, header_end, header_text, passphrase, with_header};
 
 fn vault_with_two_accounts(path: &Path) -> Vault {
     let mut vault =
@@ -219,10 +204,6 @@ fn assert_refused(path: &Path, damaged: &[u8], expect: fn(&VaultError) -> bool) 
     );
 }
 
-fn header_end(bytes: &[u8]) -> usize {
-    14 + u32::from_be_bytes(bytes[10..14].try_into().unwrap()) as usize
-}
-
 #[test]
 fn a_truncated_file_is_reported_and_kept() {
     let dir = tempfile::tempdir().unwrap();
@@ -255,20 +236,17 @@ fn a_changed_header_is_detected_even_where_no_key_depends_on_it() {
     let path = dir.path().join("vault.bin");
     vault_with_two_accounts(&path);
     let good = fs::read(&path).unwrap();
-    let text = String::from_utf8_lossy(&good[14..header_end(&good)]).into_owned();
-    // Claim a different account count and save time: the slots and key are
-    // untouched, so only the header binding can notice.
-    let forged = text.replace("\"accounts\":2", "\"accounts\":9").replacen(
-        "\"saved_at\":1",
-        "\"saved_at\":2",
-        1,
-    );
-    assert_ne!(forged, text);
-    assert_eq!(forged.len(), text.len());
-    let mut bytes = good[..14].to_vec();
-    bytes.extend_from_slice(forged.as_bytes());
-    bytes.extend_from_slice(&good[header_end(&good)..]);
-    assert_refused(&path, &bytes, |e| matches!(e, VaultError::Tampered { .. }));
+    let text = header_text(&good);
+    // Claim a different account count, or add a field: the slots and key
+    // are untouched, so only the header binding can notice.
+    for forged in [
+        text.replace("\"accounts\":2", "\"accounts\":9"),
+        text.replacen('{', "{\"note\":\"hi\",", 1),
+    ] {
+        assert_ne!(forged, text);
+        let bytes = with_header(&good, &forged);
+        assert_refused(&path, &bytes, |e| matches!(e, VaultError::Tampered { .. }));
+    }
 }
 
 #[test]
@@ -299,12 +277,8 @@ fn a_hostile_kdf_cost_is_refused_before_any_work() {
     let path = dir.path().join("vault.bin");
     vault_with_two_accounts(&path);
     let good = fs::read(&path).unwrap();
-    let text = String::from_utf8_lossy(&good[14..header_end(&good)]).into_owned();
-    let forged = text.replace("\"memory_kib\":64", "\"memory_kib\":4000000000");
-    let mut bytes = good[..10].to_vec();
-    bytes.extend_from_slice(&(forged.len() as u32).to_be_bytes());
-    bytes.extend_from_slice(forged.as_bytes());
-    bytes.extend_from_slice(&good[header_end(&good)..]);
+    let forged = header_text(&good).replace("\"memory_kib\":64", "\"memory_kib\":4000000000");
+    let bytes = with_header(&good, &forged);
     assert_refused(
         &path,
         &bytes,

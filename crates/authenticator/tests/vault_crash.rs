@@ -9,18 +9,15 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use twofold_authenticator::{Account, KdfParams, OtpAuth, Passphrase, Protection, Unlock, Vault};
+use twofold_authenticator::{Account, OtpAuth, Passphrase, Protection, Unlock, Vault};
+
+mod vault_support;
 
 const KILLS: usize = 200;
 const CHILD: &str = "TWOFOLD_TEST_CRASH_VAULT";
-const CHEAP: KdfParams = KdfParams {
-    memory_kib: 64,
-    iterations: 1,
-    parallelism: 1,
-};
 
 fn passphrase() -> Passphrase {
-    Passphrase::new("crash test").with_kdf(CHEAP)
+    vault_support::passphrase("crash test")
 }
 
 /// The generation a vault holds: every account's note carries it, and there

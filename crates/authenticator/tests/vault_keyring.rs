@@ -7,32 +7,19 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use twofold_authenticator::{
-    Account, KdfParams, OtpAuth, Passphrase, Protection, Unlock, Vault, VaultError,
-};
+use twofold_authenticator::{Account, Protection, Unlock, Vault, VaultError};
 
-const CHEAP: KdfParams = KdfParams {
-    memory_kib: 64,
-    iterations: 1,
-    parallelism: 1,
-};
-
-fn passphrase(text: &str) -> Passphrase {
-    Passphrase::new(text).with_kdf(CHEAP)
-}
+mod vault_support;
+use vault_support::{header_text, passphrase};
 
 fn account() -> Account {
-    Account::new(
-        OtpAuth::parse("otpauth://totp/GitHub:me?secret=JBSWY3DPEHPK3PXP").unwrap(),
-        1_700_000_000,
-    )
+    vault_support::account("GitHub", "JBSWY3DPEHPK3PXP")
 }
 
 /// The keyring entry's service and user, as the header records them.
 fn keyring_entry(path: &Path) -> keyring::Entry {
-    let bytes = fs::read(path).unwrap();
-    let end = 14 + u32::from_be_bytes(bytes[10..14].try_into().unwrap()) as usize;
-    let header: serde_json::Value = serde_json::from_slice(&bytes[14..end]).unwrap();
+    let header: serde_json::Value =
+        serde_json::from_str(&header_text(&fs::read(path).unwrap())).unwrap();
     let slot = header["slots"]
         .as_array()
         .unwrap()

@@ -30,6 +30,30 @@ pub(crate) struct Header {
     pub(crate) slots: Vec<Slot>,
 }
 
+impl Header {
+    /// The keyring slot with its entry's service and user.
+    pub(crate) fn keyring_slot(&self) -> Option<(&Slot, &str, &str)> {
+        self.slots.iter().find_map(|slot| match &slot.source {
+            Source::Keyring { service, user } => Some((slot, service.as_str(), user.as_str())),
+            Source::Passphrase { .. } => None,
+        })
+    }
+
+    /// The passphrase slot with its KDF and salt (hex).
+    pub(crate) fn passphrase_slot(&self) -> Option<(&Slot, Kdf, &str)> {
+        self.slots.iter().find_map(|slot| match &slot.source {
+            Source::Passphrase { kdf, salt } => Some((slot, *kdf, salt.as_str())),
+            Source::Keyring { .. } => None,
+        })
+    }
+
+    /// Drops the slots of one kind (the other kind's are kept).
+    pub(crate) fn remove_slots(&mut self, keyring: bool) {
+        self.slots
+            .retain(|slot| matches!(slot.source, Source::Keyring { .. }) != keyring);
+    }
+}
+
 /// The vault key wrapped under a key-encryption key (KEK) from one source.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Slot {

@@ -302,18 +302,13 @@ impl Vault {
         let header = parsed.header;
         let key = match unlock {
             Unlock::Keyring => {
-                let (service, user, slot) = header
-                    .slots
-                    .iter()
-                    .find_map(|slot| match &slot.source {
-                        Source::Keyring { service, user } => Some((service, user, slot)),
-                        Source::Passphrase { .. } => None,
-                    })
+                let (slot, service, user) = header
+                    .keyring_slot()
                     .ok_or_else(|| VaultError::NoKeyringSlot { path: path.clone() })?;
                 let missing = || VaultError::KeyringKeyMissing {
                     path: path.clone(),
-                    service: service.clone(),
-                    user: user.clone(),
+                    service: service.to_owned(),
+                    user: user.to_owned(),
                 };
                 let kek = keyring::load(service, user).map_err(|error| match error {
                     KeyringError::Missing | KeyringError::Garbled => missing(),
@@ -323,13 +318,8 @@ impl Vault {
                     .ok_or_else(missing)?
             }
             Unlock::Passphrase(passphrase) => {
-                let (kdf, salt, slot) = header
-                    .slots
-                    .iter()
-                    .find_map(|slot| match &slot.source {
-                        Source::Passphrase { kdf, salt } => Some((kdf, salt, slot)),
-                        Source::Keyring { .. } => None,
-                    })
+                let (slot, kdf, salt) = header
+                    .passphrase_slot()
                     .ok_or_else(|| VaultError::NoPassphraseSlot { path: path.clone() })?;
                 let corrupt = |reason: &str| VaultError::Corrupt {
                     path: path.clone(),
@@ -458,29 +448,25 @@ impl Vault {
     /// saves.
     pub fn set_passphrase(&mut self, passphrase: Passphrase) -> Result<(), VaultError> {
         let slot = self.passphrase_slot(&passphrase)?;
-        self.header
-            .slots
-            .retain(|slot| !matches!(slot.source, Source::Passphrase { .. }));
-        self.header.slots.push(slot);
-        self.save()
+        self.save_slots(|header| {
+            header.remove_slots(false);
+            header.slots.push(slot);
+        })
     }
 
     /// Removes the passphrase, leaving the keyring to unlock the vault, and
     /// saves.
     pub fn remove_passphrase(&mut self) -> Result<(), VaultError> {
-        if !self.info().keyring {
+        if self.header.keyring_slot().is_none() {
             return Err(VaultError::LastSlot);
         }
-        self.header
-            .slots
-            .retain(|slot| !matches!(slot.source, Source::Passphrase { .. }));
-        self.save()
+        self.save_slots(|header| header.remove_slots(false))
     }
 
     /// Lets the OS keyring unlock the vault (a new random entry), and saves.
     /// Does nothing when it already can.
     pub fn add_keyring_slot(&mut self) -> Result<(), VaultError> {
-        if self.info().keyring {
+        if self.header.keyring_slot().is_some() {
             return Ok(());
         }
         let kek = crypto::random_key()?;
@@ -496,46 +482,35 @@ impl Vault {
             &self.header.vault_id,
         )?;
         keyring::store(&service, &user, &kek).map_err(keyring_error)?;
-        let before = self.header.slots.clone();
-        self.header.slots.push(slot);
-        if let Err(error) = self.save() {
-            self.header.slots = before;
-            // The entry would unlock nothing; failing to remove it leaves
-            // only a useless random key behind.
-            let _ = keyring::delete(&service, &user);
-            return Err(error);
-        }
-        Ok(())
+        self.save_slots(|header| header.slots.push(slot))
+            .inspect_err(|_| {
+                // The entry would unlock nothing; failing to remove it leaves
+                // only a useless random key behind.
+                let _ = keyring::delete(&service, &user);
+            })
     }
 
     /// Stops the OS keyring from unlocking the vault: saves without the
     /// slot, then deletes the keyring entry. Needs a passphrase slot; does
     /// nothing when the keyring has no slot.
     pub fn remove_keyring_slot(&mut self) -> Result<(), VaultError> {
-        let info = self.info();
-        if !info.keyring {
+        let Some((_, service, user)) = self.header.keyring_slot() else {
             return Ok(());
-        }
-        if info.passphrase.is_none() {
+        };
+        if self.header.passphrase_slot().is_none() {
             return Err(VaultError::LastSlot);
         }
-        let entries: Vec<(String, String)> = self
-            .header
-            .slots
-            .iter()
-            .filter_map(|slot| match &slot.source {
-                Source::Keyring { service, user } => Some((service.clone(), user.clone())),
-                Source::Passphrase { .. } => None,
-            })
-            .collect();
-        self.header
-            .slots
-            .retain(|slot| !matches!(slot.source, Source::Keyring { .. }));
-        self.save()?;
-        for (service, user) in entries {
-            keyring::delete(&service, &user).map_err(keyring_error)?;
-        }
-        Ok(())
+        let (service, user) = (service.to_owned(), user.to_owned());
+        self.save_slots(|header| header.remove_slots(true))?;
+        keyring::delete(&service, &user).map_err(keyring_error)
+    }
+
+    /// Applies a slot change and saves it; if the save fails, the slots in
+    /// memory go back to what the file still holds.
+    fn save_slots(&mut self, change: impl FnOnce(&mut Header)) -> Result<(), VaultError> {
+        let before = self.header.slots.clone();
+        change(&mut self.header);
+        self.save().inspect_err(|_| self.header.slots = before)
     }
 
     /// Locks the vault: the key and every secret are wiped from memory.
@@ -577,14 +552,10 @@ fn info(path: PathBuf, header: &Header) -> VaultInfo {
         path,
         version: format::VERSION,
         accounts: header.accounts,
-        keyring: header
-            .slots
-            .iter()
-            .any(|slot| matches!(slot.source, Source::Keyring { .. })),
-        passphrase: header.slots.iter().find_map(|slot| match slot.source {
-            Source::Passphrase { kdf, .. } => kdf.params(),
-            Source::Keyring { .. } => None,
-        }),
+        keyring: header.keyring_slot().is_some(),
+        passphrase: header
+            .passphrase_slot()
+            .and_then(|(_, kdf, _)| kdf.params()),
         saved_at: header.saved_at,
     }
 }
