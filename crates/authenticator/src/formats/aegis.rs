@@ -32,9 +32,9 @@ pub(super) struct Aegis;
 const SCRYPT_LOG_N: u8 = 15;
 const SCRYPT_R: u32 = 8;
 const SCRYPT_P: u32 = 1;
-/// Refuse scrypt parameters needing more than 1 GiB or absurd CPU: a
-/// crafted file must not be able to exhaust the machine.
-const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
+/// Refuse scrypt parameters needing more than 256 MiB (8x what Aegis
+/// writes) or absurd CPU: a crafted file must not exhaust the machine.
+const MAX_SCRYPT_MEMORY: u64 = 256 << 20;
 const MAX_SCRYPT_P: u32 = 16;
 
 const PASSWORD_SLOT: u8 = 1;

@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz::import(Some(twofold_authenticator::formats::Format::Ente), data));
