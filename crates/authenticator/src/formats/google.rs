@@ -289,13 +289,8 @@ impl Exporter for GoogleMigration {
     fn export(
         &self,
         accounts: &[Account],
-        password: Option<&str>,
+        _password: Option<&str>,
     ) -> Result<Vec<ExportFile>, FormatError> {
-        if password.is_some() {
-            return Err(FormatError::CannotEncrypt {
-                format: "google-qr",
-            });
-        }
         let params = accounts
             .iter()
             .map(|account| OtpParameters::from_otp(&account.otp))

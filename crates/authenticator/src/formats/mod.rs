@@ -185,6 +185,11 @@ impl ExportFormat {
         }
     }
 
+    /// Whether a password encrypts this format (the others refuse one).
+    pub fn encrypts(self) -> bool {
+        self == ExportFormat::Aegis
+    }
+
     /// The module that writes this format.
     pub fn exporter(self) -> &'static dyn Exporter {
         match self {
@@ -391,7 +396,8 @@ impl fmt::Debug for ExportFile {
 
 /// Writes one format. Implemented by one module per format.
 pub trait Exporter: Sync {
-    /// Writes `accounts`; `password` encrypts where the format allows it.
+    /// Writes `accounts`; `password` (only given to formats that
+    /// [encrypt](ExportFormat::encrypts)) encrypts them.
     fn export(
         &self,
         accounts: &[Account],
@@ -405,6 +411,11 @@ pub fn export(
     accounts: &[Account],
     password: Option<&str>,
 ) -> Result<Vec<ExportFile>, FormatError> {
+    if password.is_some() && !format.encrypts() {
+        return Err(FormatError::CannotEncrypt {
+            format: format.id(),
+        });
+    }
     format.exporter().export(accounts, password)
 }
 

@@ -77,11 +77,8 @@ impl Exporter for OtpauthList {
     fn export(
         &self,
         accounts: &[Account],
-        password: Option<&str>,
+        _password: Option<&str>,
     ) -> Result<Vec<ExportFile>, FormatError> {
-        if password.is_some() {
-            return Err(FormatError::CannotEncrypt { format: "otpauth" });
-        }
         let mut text = Zeroizing::new(String::new());
         for account in accounts {
             text.push_str(&Zeroizing::new(account.otp.to_uri()));
