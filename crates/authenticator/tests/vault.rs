@@ -299,3 +299,43 @@ fn debug_output_shows_no_secret() {
         assert!(!text.contains(needle), "{text}");
     }
 }
+
+#[test]
+fn commit_replaces_every_account_or_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let path = folder.join("vault.bin");
+    let mut vault = vault_with_two_accounts(&path);
+    let before = vault.accounts().to_vec();
+
+    let imported = vec![account("Imported", "KRSXG5CTMVRXEZLU")];
+    vault.commit(imported.clone()).unwrap();
+    assert_eq!(vault.accounts(), imported);
+    assert_eq!(open(&path, "correct horse").unwrap().accounts(), imported);
+
+    // A save that cannot happen (its folder is now a plain file, which even
+    // root cannot write into) leaves the accounts as they were.
+    fs::remove_dir_all(&folder).unwrap();
+    fs::write(&folder, b"not a folder").unwrap();
+    let error = vault.commit(before).unwrap_err();
+    assert!(matches!(error, VaultError::Write { .. }), "{error:?}");
+    assert_eq!(vault.accounts(), imported);
+}
+
+#[test]
+fn a_passphrase_change_that_cannot_be_saved_is_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("data");
+    let mut vault = vault_with_two_accounts(&folder.join("vault.bin"));
+    fs::remove_dir_all(&folder).unwrap();
+    fs::write(&folder, b"not a folder").unwrap();
+    let other_costs = KdfParams {
+        iterations: 2,
+        ..CHEAP
+    };
+    let error = vault
+        .set_passphrase(Passphrase::new("new").with_kdf(other_costs))
+        .unwrap_err();
+    assert!(matches!(error, VaultError::Write { .. }), "{error:?}");
+    assert_eq!(vault.info().passphrase, Some(CHEAP));
+}
