@@ -1,2 +1,3 @@
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz::import(Some(twofold_authenticator::formats::Format::OtpauthList), data));
+use twofold_authenticator::formats::Format;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz::import(Some(Format::OtpauthList), data));
