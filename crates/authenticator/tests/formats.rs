@@ -221,7 +221,7 @@ fn qr_images_without_codes_are_an_error() {
         .unwrap();
     assert!(matches!(
         formats::import_qr_images(&[&png], &[]),
-        Err(FormatError::Empty { .. })
+        Err(FormatError::NoQrCode { pictures: 1 })
     ));
 }
 

@@ -76,7 +76,9 @@ impl CliError {
     /// The exit code documented in `--help`.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::NoQrCode(_) | CliError::NoMatch(_) => 1,
+            CliError::NoQrCode(_)
+            | CliError::NoMatch(_)
+            | CliError::Format(FormatError::NoQrCode { .. }) => 1,
             CliError::Uri(_) | CliError::Format(_) | CliError::Qr(_) => 3,
             CliError::Vault(_) | CliError::Missing { .. } => 4,
             CliError::Read { .. } | CliError::Write { .. } | CliError::NoDataDir => 5,

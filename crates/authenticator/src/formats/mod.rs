@@ -284,6 +284,13 @@ pub enum FormatError {
         /// The format read.
         format: Format,
     },
+    /// None of the pictures shows a QR code.
+    #[error("no QR code found in the picture{plural}: show the whole code, uncropped and in focus",
+        plural = if *pictures == 1 { "" } else { "s" })]
+    NoQrCode {
+        /// How many pictures were searched.
+        pictures: usize,
+    },
     /// `apply` was called on a preview with entries that could not be read.
     #[error(
         "nothing was imported: {count} entr{plural} could not be read, the first is {first}; \
@@ -485,8 +492,8 @@ pub fn import_qr_images(
         }
     }
     if payloads.is_empty() {
-        return Err(FormatError::Empty {
-            format: Format::GoogleMigration,
+        return Err(FormatError::NoQrCode {
+            pictures: images.len(),
         });
     }
     Ok(import_qr_payloads(&payloads, existing))
