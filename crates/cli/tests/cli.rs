@@ -353,10 +353,16 @@ fn a_broken_import_adds_nothing_and_exits_3() {
     assert!(list_json(&env).is_empty());
 
     let blank = env.path("blank.png");
-    screenshot::screenshot(640, 480, 5, &[]).save(&blank).unwrap();
+    screenshot::screenshot(640, 480, 5, &[])
+        .save(&blank)
+        .unwrap();
     let output = env.run(&["import", blank.to_str().unwrap()]);
     assert_exit(&output, 1);
-    assert!(stderr(&output).contains("no QR code found"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no QR code found"),
+        "{}",
+        stderr(&output)
+    );
 
     let unknown = write(&env.path("mystery.bin"), "what is this");
     let output = env.run(&["import", &unknown]);
