@@ -211,6 +211,24 @@ fn google_migration_expands_from_qr_images() {
 }
 
 #[test]
+fn other_qr_codes_beside_accounts_are_passed_over() {
+    let website = qr::encode_png("https://example.com/login").unwrap();
+    let account = qr::encode_png("otpauth://totp/Site:me?secret=JBSWY3DPEHPK3PXP").unwrap();
+    let preview = formats::import_qr_images(&[&website, &account], &[]).unwrap();
+    assert_eq!(preview.added.len(), 1);
+    assert!(preview.unreadable.is_empty(), "{:?}", preview.unreadable);
+
+    let preview = formats::import_qr_images(&[&website], &[]).unwrap();
+    assert!(preview.added.is_empty());
+    assert_eq!(preview.unreadable[0].entry, "QR code 1");
+    assert!(
+        preview.unreadable[0].reason.contains("'https'"),
+        "{:?}",
+        preview.unreadable
+    );
+}
+
+#[test]
 fn qr_images_without_codes_are_an_error() {
     let blank = qr::encode_png("x").unwrap();
     let blank = image::load_from_memory(&blank).unwrap().to_luma8();

@@ -220,13 +220,14 @@ fn decode_payload(uri: &str) -> Result<MigrationPayload, String> {
         .map_err(|_| "its data is not a Google Authenticator export; was it cut short?".to_owned())
 }
 
-/// Reads one migration URI on line `line` (0-based), noting its batch.
-pub(super) fn read_uri(uri: &str, line: usize, batches: &mut Batches) -> Vec<Entry> {
+/// Reads one migration URI found at `place` ("line 3", "QR code 2"),
+/// noting its batch.
+pub(super) fn read_uri(uri: &str, place: &str, batches: &mut Batches) -> Vec<Entry> {
     let payload = match decode_payload(uri) {
         Ok(payload) => payload,
         Err(reason) => {
             return vec![Err(Unreadable {
-                entry: format!("line {}", line + 1),
+                entry: place.to_owned(),
                 reason: format!("Google Authenticator export: {reason}"),
             })];
         }
@@ -249,8 +250,7 @@ pub(super) fn read_uri(uri: &str, line: usize, batches: &mut Batches) -> Vec<Ent
                 .map(Imported::new)
                 .map_err(|reason| Unreadable {
                     entry: format!(
-                        "line {}, {}",
-                        line + 1,
+                        "{place}, {}",
                         super::entry_label(index, Some(&params.issuer), Some(&params.name))
                     ),
                     reason,

@@ -453,21 +453,27 @@ pub fn import(
 }
 
 /// Reads the payloads of scanned QR codes (`otpauth://` accounts and Google
-/// migration batches, in any mix) into a preview against `existing`.
+/// migration batches, in any mix) into a preview against `existing`. Other
+/// codes on the same screen (a web address, a Wi-Fi login) are passed over,
+/// unless there is nothing else: then they are listed as unreadable.
 pub fn import_qr_payloads(payloads: &[Payload], existing: &[Account]) -> ImportPreview {
-    let text = Zeroizing::new(
-        payloads
-            .iter()
-            .map(Payload::as_str)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
-    let entries = otpauth_list::read_lines(&text);
-    let format = if payloads
+    let any_account = payloads
         .iter()
-        .all(|payload| google::is_migration_uri(payload.as_str()))
-        && !payloads.is_empty()
-    {
+        .any(|payload| otpauth_list::is_account_uri(payload.as_str()));
+    let mut entries = Vec::new();
+    let mut batches = google::Batches::default();
+    for (index, payload) in payloads.iter().enumerate() {
+        if otpauth_list::is_account_uri(payload.as_str()) || !any_account {
+            let place = format!("QR code {}", index + 1);
+            otpauth_list::read_uri(payload.as_str(), &place, &mut entries, &mut batches);
+        }
+    }
+    entries.extend(batches.missing());
+    let all_migration = payloads
+        .iter()
+        .filter(|payload| otpauth_list::is_account_uri(payload.as_str()))
+        .all(|payload| google::is_migration_uri(payload.as_str()));
+    let format = if any_account && all_migration {
         Format::GoogleMigration
     } else {
         Format::OtpauthList

@@ -31,21 +31,41 @@ pub(super) fn read_lines(text: &str) -> Vec<Entry> {
     let mut entries = Vec::new();
     let mut batches = Batches::default();
     for (index, line) in account_lines(text) {
-        if google::is_migration_uri(line) {
-            entries.extend(google::read_uri(line, index, &mut batches));
-        } else {
-            entries.push(
-                OtpAuth::parse(line)
-                    .map(Imported::new)
-                    .map_err(|e| Unreadable {
-                        entry: format!("line {}", index + 1),
-                        reason: e.to_string(),
-                    }),
-            );
-        }
+        read_uri(
+            line,
+            &format!("line {}", index + 1),
+            &mut entries,
+            &mut batches,
+        );
     }
     entries.extend(batches.missing());
     entries
+}
+
+/// Reads one `otpauth://` or `otpauth-migration://` URI found at `place`
+/// ("line 3", "QR code 2") into `entries`.
+pub(super) fn read_uri(uri: &str, place: &str, entries: &mut Vec<Entry>, batches: &mut Batches) {
+    if google::is_migration_uri(uri) {
+        entries.extend(google::read_uri(uri, place, batches));
+    } else {
+        entries.push(
+            OtpAuth::parse(uri)
+                .map(Imported::new)
+                .map_err(|e| Unreadable {
+                    entry: place.to_owned(),
+                    reason: e.to_string(),
+                }),
+        );
+    }
+}
+
+/// Whether `text` is an account URI of either kind.
+pub(super) fn is_account_uri(text: &str) -> bool {
+    google::is_migration_uri(text)
+        || text
+            .trim_start()
+            .get(..10)
+            .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
 }
 
 /// Reads the bytes as UTF-8 text, or says the file is not text.
@@ -62,10 +82,8 @@ impl Importer for OtpauthList {
     }
 
     fn detect(&self, bytes: &[u8]) -> bool {
-        first_line(bytes).is_some_and(|line| {
-            line.get(..10)
-                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("otpauth://"))
-        })
+        first_line(bytes)
+            .is_some_and(|line| is_account_uri(line) && !google::is_migration_uri(line))
     }
 
     fn read(&self, bytes: &[u8], _password: Option<&str>) -> Result<Vec<Entry>, FormatError> {
