@@ -145,3 +145,60 @@ test("errors: unknown resources and wrong credentials", async () => {
   await rejects(stranger.verify.v2.services.list(), 401, 20003);
   assert.deepEqual(http.problems, []);
 });
+
+test("the other resources: rate limits, buckets, messaging configurations, webhooks, safe list, templates, forms, entities", async () => {
+  const { client, http } = sandboxClient();
+  const service = await client.verify.v2.services.create({ friendlyName: "CRUD" });
+  const svc = client.verify.v2.services(service.sid);
+
+  const limit = await svc.rateLimits.create({ uniqueName: "end_user_ip", description: "per IP" });
+  assert.equal((await svc.rateLimits(limit.sid).update({ description: "changed" })).description, "changed");
+  const bucket = await svc.rateLimits(limit.sid).buckets.create({ max: 1, interval: 60 });
+  assert.equal((await svc.rateLimits(limit.sid).buckets(bucket.sid).update({ max: 2 })).max, 2);
+  assert.equal((await svc.rateLimits(limit.sid).buckets.list()).length, 1);
+  const rateLimits = JSON.stringify({ end_user_ip: "10.1.1.1" });
+  await svc.verifications.create({ to: mobileNumber(), channel: "sms", rateLimits });
+  await svc.verifications.create({ to: mobileNumber(), channel: "sms", rateLimits });
+  await rejects(svc.verifications.create({ to: mobileNumber(), channel: "sms", rateLimits }), 429, 20429);
+  assert.equal(await svc.rateLimits(limit.sid).buckets(bucket.sid).remove(), true);
+  assert.equal((await svc.rateLimits.list()).length, 1);
+  assert.equal(await svc.rateLimits(limit.sid).remove(), true);
+
+  const mg = "MG" + "1".repeat(32);
+  const config = await svc.messagingConfigurations.create({ country: "US", messagingServiceSid: mg });
+  assert.equal(config.country, "US");
+  await rejects(svc.messagingConfigurations.create({ country: "US", messagingServiceSid: mg }), 409, 60213);
+  assert.equal((await svc.messagingConfigurations("US").fetch()).messagingServiceSid, mg);
+  await svc.messagingConfigurations("US").update({ messagingServiceSid: "MG" + "2".repeat(32) });
+  assert.equal((await svc.messagingConfigurations.list()).length, 1);
+  assert.equal(await svc.messagingConfigurations("US").remove(), true);
+
+  const hook = await svc.webhooks.create({ friendlyName: "h", eventTypes: ["factor.created"], webhookUrl: "http://127.0.0.1:9/none" });
+  assert.equal((await svc.webhooks(hook.sid).update({ status: "disabled" })).status, "disabled");
+  assert.equal((await svc.webhooks.list()).length, 1);
+  assert.equal(await svc.webhooks(hook.sid).remove(), true);
+
+  const safe = await client.verify.v2.safelist.create({ phoneNumber: "+14155550177" });
+  assert.match(safe.sid, /^GN/);
+  assert.equal((await client.verify.v2.safelist("+14155550177").fetch()).phoneNumber, "+14155550177");
+  assert.equal(await client.verify.v2.safelist("+14155550177").remove(), true);
+  await rejects(client.verify.v2.safelist("+14155550177").fetch(), 404, 20404);
+
+  const templates = await client.verify.v2.templates.list();
+  assert.ok(templates.length >= 1);
+  assert.equal((await client.verify.v2.forms("form-push").fetch()).formType, "form-push");
+
+  await svc.entities.create({ identity: "crud-entity-01" });
+  assert.equal((await svc.entities.list()).length, 1);
+  assert.equal((await svc.entities("crud-entity-01").fetch()).identity, "crud-entity-01");
+  assert.equal(await svc.entities("crud-entity-01").remove(), true);
+
+  const sent = await svc.verifications.create({ to: mobileNumber(), channel: "sms" });
+  const [attempt] = await client.verify.v2.verificationAttempts.list({ verificationSid: sent.sid });
+  assert.equal((await client.verify.v2.verificationAttempts(attempt.sid).fetch()).verificationSid, sent.sid);
+  assert.equal((await svc.fetch()).friendlyName, "CRUD");
+  assert.equal((await svc.update({ codeLength: 8, doNotShareWarningEnabled: true })).codeLength, 8);
+  assert.equal(await svc.remove(), true);
+  await rejects(svc.fetch(), 404, 20404);
+  assert.deepEqual(http.problems, []);
+});

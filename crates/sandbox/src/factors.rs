@@ -186,13 +186,7 @@ pub(crate) async fn create_factor(
     let friendly_name = req.required("FriendlyName")?.to_owned();
     match req.required("FactorType")? {
         "totp" => {}
-        "push" | "passkeys" => {
-            return Err(ApiError::new(
-                403,
-                60204,
-                "Service does not support this feature: the Sandbox emulates TOTP factors only, not push or passkeys",
-            ));
-        }
+        "push" | "passkeys" => return Err(totp_only_error()),
         _ => {
             return Err(ApiError::invalid_because(
                 "FactorType",
@@ -597,13 +591,18 @@ pub(crate) async fn update_challenge(
     .await
 }
 
-/// Notifications and access tokens exist for push factors only.
-pub(crate) async fn push_only() -> ApiError {
+fn totp_only_error() -> ApiError {
     ApiError::new(
         403,
         60204,
-        "Service does not support this feature: the Sandbox emulates TOTP factors only, not push",
+        "Service does not support this feature: the Sandbox emulates TOTP factors only, not push or passkeys",
     )
+}
+
+/// Notifications, access tokens and the passkey operations exist for push and
+/// passkey factors only.
+pub(crate) async fn totp_only() -> ApiError {
+    totp_only_error()
 }
 
 #[cfg(test)]

@@ -147,12 +147,12 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route(
             "/v2/Services/{sid}/Entities/{identity}/Challenges/{csid}/Notifications",
-            post(factors::push_only),
+            post(factors::totp_only),
         )
-        .route("/v2/Services/{sid}/AccessTokens", post(factors::push_only))
+        .route("/v2/Services/{sid}/AccessTokens", post(factors::totp_only))
         .route(
             "/v2/Services/{sid}/AccessTokens/{tsid}",
-            get(factors::push_only),
+            get(factors::totp_only),
         )
         .route(
             "/v2/Services/{sid}/RateLimits",

@@ -1,6 +1,9 @@
 //! Phone numbers through libphonenumber's metadata (`phonenumber` crate): validation,
 //! formatting, country, and the Sandbox's deterministic line type.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex, PoisonError};
+
 use phonenumber::metadata::DATABASE;
 use phonenumber::{Mode, ParseError, Type};
 
@@ -16,9 +19,34 @@ pub(crate) struct Number {
     pub line_type: &'static str,
 }
 
+/// Answers remembered per input: parsing with libphonenumber's regexes costs tens of
+/// microseconds, and QA traffic repeats numbers (resends, checks, lookups).
+type Analysis = Result<Number, &'static str>;
+static CACHE: LazyLock<Mutex<HashMap<(String, Option<String>), Analysis>>> =
+    LazyLock::new(Mutex::default);
+const CACHE_LIMIT: usize = 100_000;
+
 /// Parses `input` (E.164, or national when `country` is given) into a valid number,
 /// or says why it is not one in Lookups' `validation_errors` vocabulary.
-pub(crate) fn analyse(input: &str, country: Option<&str>) -> Result<Number, &'static str> {
+pub(crate) fn analyse(input: &str, country: Option<&str>) -> Analysis {
+    let key = (input.to_owned(), country.map(str::to_owned));
+    if let Some(known) = CACHE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
+        return known.clone();
+    }
+    let answer = analyse_uncached(input, country);
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() >= CACHE_LIMIT {
+        cache.clear();
+    }
+    cache.insert(key, answer.clone());
+    answer
+}
+
+fn analyse_uncached(input: &str, country: Option<&str>) -> Analysis {
     let region = match country {
         Some(c) => Some(
             c.to_ascii_uppercase()
@@ -34,7 +62,9 @@ pub(crate) fn analyse(input: &str, country: Option<&str>) -> Result<Number, &'st
         _ => "NOT_A_NUMBER",
     })?;
     let national = number.national().to_string();
-    if !number.is_valid() {
+    // A number is valid when it matches one of its region's number types.
+    let kind = number.number_type(&DATABASE);
+    if kind == Type::Unknown {
         // An invalid number matches no region, so judge its length by its calling code.
         let lengths = DATABASE
             .by_code(&number.code().value())
@@ -48,7 +78,7 @@ pub(crate) fn analyse(input: &str, country: Option<&str>) -> Result<Number, &'st
             Some(_) => "INVALID_BUT_POSSIBLE",
         });
     }
-    let line_type = match number.number_type(&DATABASE) {
+    let line_type = match kind {
         Type::Mobile => "mobile",
         Type::FixedLine => "landline",
         // Where the numbering plan cannot tell (US, Canada, ...), the Sandbox decides by

@@ -18,13 +18,14 @@ fn not_found(path: String) -> ApiError {
     ApiError::not_found(&path)
 }
 
-/// The `rate_hits` keys a send counts against, or 20429 if a bucket is full.
+/// The `rate_hits` keys a send counts against (with their bucket's interval), or
+/// 20429 if a bucket is full.
 pub(crate) fn rate_limit_keys(
     db: &Db,
     now: i64,
     service_sid: &str,
     req: &Req,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<Vec<(String, i64)>, ApiError> {
     let Some(limits) = req.json_object("RateLimits")? else {
         return Ok(Vec::new());
     };
@@ -61,7 +62,7 @@ pub(crate) fn rate_limit_keys(
                 );
                 return Err(e);
             }
-            keys.push(k);
+            keys.push((k, bucket.interval));
         }
     }
     Ok(keys)

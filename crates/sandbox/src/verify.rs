@@ -343,13 +343,16 @@ fn finish(db: &mut Db, sid: &str, status: &str, now: i64) {
         let to_key = key(&v.service_sid, &v.to);
         db.pending.remove(&to_key);
         if status == "approved" {
-            for a in db
-                .attempts
-                .values_mut()
-                .filter(|a| a.verification_sid == sid)
-            {
-                a.converted = true;
-                a.updated = now;
+            let attempt_sids: Vec<String> = v
+                .send_attempts
+                .iter()
+                .filter_map(|a| a.attempt_sid.clone())
+                .collect();
+            for attempt_sid in &attempt_sids {
+                if let Some(attempt) = db.attempts.get_mut(attempt_sid) {
+                    attempt.converted = true;
+                    attempt.updated = now;
+                }
             }
         }
     }
@@ -451,8 +454,11 @@ fn send(
     {
         return Err(ApiError::new(429, 60203, "Max send attempts reached"));
     }
-    for k in rate_keys {
-        db.rate_hits.entry(k).or_default().push(now);
+    for (k, interval) in rate_keys {
+        let hits = db.rate_hits.entry(k).or_default();
+        // Hits older than the bucket's window can never count again.
+        hits.retain(|&t| t > now - interval);
+        hits.push(now);
     }
     let locale = req.text("Locale").unwrap_or_else(|| "en".into());
     let attempt_channel = match channel.as_str() {
@@ -617,7 +623,7 @@ pub(crate) async fn check_verification(
     let ctx = ctx(&app, &req);
     let target = match (req.text("VerificationSid"), req.text("To")) {
         (Some(vsid), _) => vsid,
-        (None, Some(to)) => phone::analyse(&to, None).map(|n| n.e164).unwrap_or(to),
+        (None, Some(to)) => phone::analyse(&to, None).map_or(to, |n| n.e164),
         (None, None) => {
             return Err(ApiError::new(
                 400,
