@@ -22,14 +22,15 @@ pub(crate) struct Number {
 /// Answers remembered per input: parsing with libphonenumber's regexes costs tens of
 /// microseconds, and QA traffic repeats numbers (resends, checks, lookups).
 type Analysis = Result<Number, &'static str>;
-static CACHE: LazyLock<Mutex<HashMap<(String, Option<String>), Analysis>>> =
-    LazyLock::new(Mutex::default);
+/// Keyed by the country hint and the input, `"US|(415) 992-9961"`.
+type Cache = Mutex<HashMap<String, Analysis>>;
+static CACHE: LazyLock<Cache> = LazyLock::new(Mutex::default);
 const CACHE_LIMIT: usize = 100_000;
 
 /// Parses `input` (E.164, or national when `country` is given) into a valid number,
 /// or says why it is not one in Lookups' `validation_errors` vocabulary.
 pub(crate) fn analyse(input: &str, country: Option<&str>) -> Analysis {
-    let key = (input.to_owned(), country.map(str::to_owned));
+    let key = format!("{}|{input}", country.unwrap_or_default());
     if let Some(known) = CACHE
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
