@@ -29,6 +29,11 @@ pub enum CliError {
     /// No account matches the name given.
     #[error("no account matches '{0}'; `twofold-cli list` shows them all")]
     NoMatch(String),
+    /// The vault holds no account at all.
+    #[error(
+        "the vault has no accounts yet; add one with `twofold-cli add URI` or `twofold-cli import FILE`"
+    )]
+    NoAccounts,
     /// A bad otpauth URI.
     #[error("{0}")]
     Uri(#[from] OtpAuthError),
@@ -78,6 +83,7 @@ impl CliError {
         match self {
             CliError::NoQrCode(_)
             | CliError::NoMatch(_)
+            | CliError::NoAccounts
             | CliError::Format(FormatError::NoQrCode { .. }) => 1,
             CliError::Uri(_) | CliError::Format(_) | CliError::Qr(_) => 3,
             CliError::Vault(_) | CliError::Missing { .. } => 4,
@@ -269,7 +275,9 @@ fn code(cli: &Cli, name: Option<&str>, uri: Option<&str>) -> Result<()> {
         .cloned()
         .collect();
     if matches.is_empty() {
-        return Err(CliError::NoMatch(name.unwrap_or_default().to_owned()));
+        return Err(name.map_or(CliError::NoAccounts, |name| {
+            CliError::NoMatch(name.to_owned())
+        }));
     }
     let single = name.is_some() && matches.len() == 1;
     let mut rows = Vec::new();

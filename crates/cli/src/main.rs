@@ -22,7 +22,7 @@
 //! | code | meaning |
 //! | --- | --- |
 //! | 0 | success |
-//! | 1 | nothing found: no QR code in the images, no account matches |
+//! | 1 | nothing found: no QR code in the images, no account matches, an empty vault |
 //! | 2 | usage error: unknown command or option |
 //! | 3 | bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported |
 //! | 4 | vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, or is damaged |
@@ -38,7 +38,7 @@ use clap::{Parser, Subcommand};
 const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  nothing found: no QR code in the images, no account matches
+  1  nothing found: no QR code in the images, no account matches, an empty vault
   2  usage error: unknown command or option
   3  bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported
   4  vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, or is damaged

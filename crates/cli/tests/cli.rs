@@ -77,13 +77,17 @@ fn now() -> u64 {
         .as_secs()
 }
 
-/// The code at the time of the run: computed before and after, so a period
-/// boundary in between cannot make the check flaky.
-fn assert_current_code(printed: &str, uri: &str) {
+/// Runs `args` and checks it printed the current code of `uri`: computed
+/// before and after the run, so a period boundary during it cannot make the
+/// check flaky.
+fn assert_prints_current_code(env: &Env, args: &[&str], uri: &str) {
     let otp = OtpAuth::parse(uri).unwrap();
     let before = otp.code_at(now());
-    let printed = printed.trim();
+    let output = env.run(args);
     let after = otp.code_at(now());
+    assert_exit(&output, 0);
+    let printed = stdout(&output);
+    let printed = printed.trim();
     assert!(
         printed == before || printed == after,
         "{printed} is neither {before} nor {after}"
@@ -93,15 +97,7 @@ fn assert_current_code(printed: &str, uri: &str) {
 #[test]
 fn code_of_a_uri_needs_no_vault() {
     let env = Env::new();
-    let before = OtpAuth::parse(ALICE).unwrap().code_at(now());
-    let output = env.run(&["code", "--uri", ALICE]);
-    assert_exit(&output, 0);
-    let after = OtpAuth::parse(ALICE).unwrap().code_at(now());
-    let printed = stdout(&output);
-    assert!(
-        printed.trim() == before || printed.trim() == after,
-        "{printed}"
-    );
+    assert_prints_current_code(&env, &["code", "--uri", ALICE], ALICE);
     assert!(!env.path("vault.twofold").exists());
 
     let output = env.run(&["code", "--uri", "otpauth://totp/x?secret=JBSW!"]);
@@ -210,6 +206,13 @@ fn write(path: &Path, text: &str) -> String {
 fn a_passphrase_vault_from_init_to_import_and_export() {
     let env = Env::new();
     assert_exit(&env.run(&["vault", "init"]), 0);
+    let empty = env.run(&["code"]);
+    assert_exit(&empty, 1);
+    assert!(
+        stderr(&empty).contains("no accounts yet"),
+        "{}",
+        stderr(&empty)
+    );
     let info = env.run(&["--json", "vault", "info"]);
     assert_exit(&info, 0);
     let info: serde_json::Value = serde_json::from_str(&stdout(&info)).unwrap();
@@ -229,9 +232,7 @@ fn a_passphrase_vault_from_init_to_import_and_export() {
         !serde_json::to_string(&listed).unwrap().contains("JBSWY3DP"),
         "list shows a secret"
     );
-    let code = env.run(&["code", "github"]);
-    assert_exit(&code, 0);
-    assert_current_code(&stdout(&code), ALICE);
+    assert_prints_current_code(&env, &["code", "github"], ALICE);
     assert_exit(&env.run(&["code", "nobody"]), 1);
 
     // a dry run changes nothing; the real import adds the new accounts only
