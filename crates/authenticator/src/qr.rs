@@ -13,23 +13,24 @@
 //! Decoding uses [`rxing`], the Rust port of ZXing, with only its QR reader
 //! built. It was chosen over `rqrr` (the quirc port) by measuring both on the
 //! generated screenshots of `tests/support/screenshot.rs` (release build,
-//! three codes per picture, one light-on-dark, 2 cores):
+//! three codes per picture, one light-on-dark, 2 shared cores; measured once
+//! in a scratch crate, since building both decoders in every `make bench`
+//! would cost that build time again):
 //!
 //! | | rqrr 0.11 | rxing 0.9 |
 //! | --- | --- | --- |
-//! | 1920×1080 PNG | 80 ms, 3/3 | 50 ms, 3/3 |
-//! | 3840×2160 PNG | 270 ms, 3/3 | 240 ms, 3/3 |
+//! | 1920×1080, greyscale, decoding only | 80 ms, 3/3 | 50 ms, 3/3 |
+//! | 3840×2160, greyscale, decoding only | 270 ms, 3/3 | 240 ms, 3/3 |
 //! | 30 random JPEG screenshots, 90 codes | 3.5 s, 90/90 | 4.1 s, 90/90 |
 //! | 3840×2160 JPEG | **panics** (`geometry.rs` assertion) | 3/3 |
-//! | release build of the crate and its own deps | ~3 s | ~40 s |
+//! | release build of the crate and the deps only it needs (`cargo --timings`) | 5 s | 46 s |
 //!
 //! A decoder that panics on an ordinary screenshot cannot be trusted with
 //! untrusted files, so rxing is the one kept; the build cost is paid once.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::io::Cursor;
-
-use std::collections::HashSet;
 
 use image::{GrayImage, ImageFormat, ImageReader, Limits, Luma};
 use qrcode::render::svg;
