@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::clock::parse_time;
 use crate::error::ApiError;
-use crate::http::{ApiResult, created, ctx, deleted, ok, page};
+use crate::http::{ApiResult, created, ctx, deleted, list_under_service, ok, page, sorted};
 use crate::model::{Challenge, Entity, Factor};
 use crate::params::Req;
 use crate::sid::new_sid;
@@ -102,23 +102,13 @@ pub(crate) async fn list_entities(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    let ctx = ctx(&app, &req);
-    let items = app.read(|db, _| {
-        service(db, &sid)?;
-        let mut all: Vec<&Entity> = db
-            .entities
-            .values()
-            .filter(|e| e.service_sid == sid)
-            .collect();
-        all.sort_by_key(|e| e.seq);
-        Ok::<_, ApiError>(all.iter().map(|e| e.json(&ctx)).collect())
-    })?;
-    page(
-        &req,
-        &format!("/v2/Services/{sid}/Entities"),
-        "entities",
-        items,
-    )
+    list_under_service(&app, &req, &sid, ("Entities", "entities"), |db, ctx| {
+        sorted(
+            db.entities.values().filter(|e| e.service_sid == sid),
+            |e| e.seq,
+            |e| e.json(ctx),
+        )
+    })
 }
 
 pub(crate) async fn fetch_entity(
@@ -271,13 +261,11 @@ pub(crate) async fn list_factors(
     let ctx = ctx(&app, &req);
     let items = app.read(|db, _| {
         let e = entity(db, &sid, &identity)?;
-        let mut all: Vec<&Factor> = db
-            .factors
-            .values()
-            .filter(|f| f.entity_sid == e.sid)
-            .collect();
-        all.sort_by_key(|f| f.seq);
-        Ok::<_, ApiError>(all.iter().map(|f| f.json(&ctx)).collect())
+        Ok::<_, ApiError>(sorted(
+            db.factors.values().filter(|f| f.entity_sid == e.sid),
+            |f| f.seq,
+            |f| f.json(&ctx),
+        ))
     })?;
     page(
         &req,

@@ -37,6 +37,34 @@ pub(crate) fn ctx<'a>(app: &'a App, req: &'a Req) -> Ctx<'a> {
     }
 }
 
+/// Records in creation order, rendered: what every list starts from.
+pub(crate) fn sorted<'a, T: 'a>(
+    records: impl Iterator<Item = &'a T>,
+    seq: impl Fn(&T) -> u64,
+    render: impl Fn(&T) -> Value,
+) -> Vec<Value> {
+    let mut all: Vec<&T> = records.collect();
+    all.sort_by_key(|r| seq(r));
+    all.into_iter().map(render).collect()
+}
+
+/// A list of one kind of record under a service: 20404 for an unknown service, else
+/// the page of `records` at `/v2/Services/{sid}/{segment}`.
+pub(crate) fn list_under_service(
+    app: &App,
+    req: &Req,
+    sid: &str,
+    (segment, key): (&str, &str),
+    records: impl FnOnce(&crate::store::State, &Ctx<'_>) -> Vec<Value>,
+) -> ApiResult {
+    let ctx = ctx(app, req);
+    let items = app.read(|db, _| {
+        crate::verify::service(db, sid)?;
+        Ok::<_, ApiError>(records(db, &ctx))
+    })?;
+    page(req, &format!("/v2/Services/{sid}/{segment}"), key, items)
+}
+
 /// One page of a list, with Twilio's `meta`. `PageToken` (as put in our own next/previous
 /// links) wins over `Page`, as with Twilio.
 pub(crate) fn page(req: &Req, path: &str, key: &str, items: Vec<Value>) -> ApiResult {

@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::http::{ApiResult, created, ctx, decode_path, deleted, ok, page};
+use crate::http::{
+    ApiResult, created, ctx, decode_path, deleted, list_under_service, ok, page, sorted,
+};
 use crate::model::{Bucket, MessagingConfiguration, RateLimit, SafeListEntry, Webhook};
 use crate::params::Req;
 use crate::phone;
@@ -131,22 +133,18 @@ pub(crate) async fn list_rate_limits(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    let ctx = ctx(&app, &req);
-    let items = app.read(|db, _| {
-        service(db, &sid)?;
-        let mut all: Vec<&RateLimit> = db
-            .rate_limits
-            .values()
-            .filter(|r| r.service_sid == sid)
-            .collect();
-        all.sort_by_key(|r| r.seq);
-        Ok::<_, ApiError>(all.iter().map(|r| r.json(&ctx)).collect())
-    })?;
-    page(
+    list_under_service(
+        &app,
         &req,
-        &format!("/v2/Services/{sid}/RateLimits"),
-        "rate_limits",
-        items,
+        &sid,
+        ("RateLimits", "rate_limits"),
+        |db, ctx| {
+            sorted(
+                db.rate_limits.values().filter(|r| r.service_sid == sid),
+                |r| r.seq,
+                |r| r.json(ctx),
+            )
+        },
     )
 }
 
@@ -248,13 +246,11 @@ pub(crate) async fn list_buckets(
     let ctx = ctx(&app, &req);
     let items = app.read(|db, _| {
         rate_limit(db, &sid, &rsid)?;
-        let mut all: Vec<&Bucket> = db
-            .buckets
-            .values()
-            .filter(|b| b.rate_limit_sid == rsid)
-            .collect();
-        all.sort_by_key(|b| b.seq);
-        Ok::<_, ApiError>(all.iter().map(|b| b.json(&ctx)).collect())
+        Ok::<_, ApiError>(sorted(
+            db.buckets.values().filter(|b| b.rate_limit_sid == rsid),
+            |b| b.seq,
+            |b| b.json(&ctx),
+        ))
     })?;
     page(
         &req,
@@ -371,22 +367,20 @@ pub(crate) async fn list_messaging_configurations(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    let ctx = ctx(&app, &req);
-    let items = app.read(|db, _| {
-        service(db, &sid)?;
-        let mut all: Vec<&MessagingConfiguration> = db
-            .messaging_configurations
-            .values()
-            .filter(|m| m.service_sid == sid)
-            .collect();
-        all.sort_by_key(|m| m.seq);
-        Ok::<_, ApiError>(all.iter().map(|m| m.json(&ctx)).collect())
-    })?;
-    page(
+    list_under_service(
+        &app,
         &req,
-        &format!("/v2/Services/{sid}/MessagingConfigurations"),
-        "messaging_configurations",
-        items,
+        &sid,
+        ("MessagingConfigurations", "messaging_configurations"),
+        |db, ctx| {
+            sorted(
+                db.messaging_configurations
+                    .values()
+                    .filter(|m| m.service_sid == sid),
+                |m| m.seq,
+                |m| m.json(ctx),
+            )
+        },
     )
 }
 
@@ -525,23 +519,13 @@ pub(crate) async fn list_webhooks(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    let ctx = ctx(&app, &req);
-    let items = app.read(|db, _| {
-        service(db, &sid)?;
-        let mut all: Vec<&Webhook> = db
-            .webhooks
-            .values()
-            .filter(|w| w.service_sid == sid)
-            .collect();
-        all.sort_by_key(|w| w.seq);
-        Ok::<_, ApiError>(all.iter().map(|w| w.json(&ctx)).collect())
-    })?;
-    page(
-        &req,
-        &format!("/v2/Services/{sid}/Webhooks"),
-        "webhooks",
-        items,
-    )
+    list_under_service(&app, &req, &sid, ("Webhooks", "webhooks"), |db, ctx| {
+        sorted(
+            db.webhooks.values().filter(|w| w.service_sid == sid),
+            |w| w.seq,
+            |w| w.json(ctx),
+        )
+    })
 }
 
 pub(crate) async fn fetch_webhook(

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::clock::parse_time;
 use crate::error::ApiError;
-use crate::http::{ApiResult, created, ctx, deleted, ok, page};
+use crate::http::{ApiResult, created, ctx, deleted, ok, page, sorted};
 use crate::model::{Attempt, Ctx, SendAttempt, Service, Verification};
 use crate::params::Req;
 use crate::phone::{self, Number};
@@ -164,11 +164,7 @@ pub(crate) async fn create_service(State(app): State<App>, req: Req) -> ApiResul
 
 pub(crate) async fn list_services(State(app): State<App>, req: Req) -> ApiResult {
     let ctx = ctx(&app, &req);
-    let items = app.read(|db, _| {
-        let mut all: Vec<&Service> = db.services.values().collect();
-        all.sort_by_key(|s| s.seq);
-        all.iter().map(|s| s.json(&ctx)).collect()
-    });
+    let items = app.read(|db, _| sorted(db.services.values(), |r| r.seq, |r| r.json(&ctx)));
     page(&req, "/v2/Services", "services", items)
 }
 
