@@ -11,7 +11,7 @@
 //! (db version 3) `groups`, uuids of `db.groups` {`uuid`, `name`}.
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
-use aes_gcm::{Aes256Gcm, Nonce};
+use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
@@ -172,11 +172,9 @@ fn open(key: &[u8; 32], params: &KeyParams, ciphertext: &[u8]) -> Option<Zeroizi
     let mut sealed = Vec::with_capacity(ciphertext.len() + tag.len());
     sealed.extend_from_slice(ciphertext);
     sealed.extend_from_slice(&tag);
-    let cipher = Aes256Gcm::new_from_slice(key).ok()?;
-    let nonce = Nonce::try_from(&nonce[..]).ok()?;
-    cipher
+    Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key))
         .decrypt(
-            &nonce,
+            &Nonce::from(nonce),
             Payload {
                 msg: &sealed,
                 aad: &[],
@@ -188,24 +186,22 @@ fn open(key: &[u8; 32], params: &KeyParams, ciphertext: &[u8]) -> Option<Zeroizi
 
 /// AES-256-GCM, returning the ciphertext and Aegis's detached nonce and tag.
 fn seal(key: &[u8; 32], plaintext: &[u8]) -> Result<(Vec<u8>, KeyParams), FormatError> {
-    let nonce_bytes: [u8; 12] = random_bytes()?;
-    let cipher = Aes256Gcm::new_from_slice(key).map_err(|e| FormatError::Random(e.to_string()))?;
-    let nonce =
-        Nonce::try_from(&nonce_bytes[..]).map_err(|e| FormatError::Random(e.to_string()))?;
-    let mut sealed = cipher
+    let nonce: [u8; 12] = random_bytes()?;
+    let mut sealed = Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key))
         .encrypt(
-            &nonce,
+            &Nonce::from(nonce),
             Payload {
                 msg: plaintext,
                 aad: &[],
             },
         )
-        .map_err(|e| FormatError::Random(e.to_string()))?;
+        // AES-GCM only refuses messages of 64 GiB and more.
+        .map_err(|_| layout("the accounts are too large to encrypt"))?;
     let tag = sealed.split_off(sealed.len() - 16);
     Ok((
         sealed,
         KeyParams {
-            nonce: hex::encode(nonce_bytes),
+            nonce: hex::encode(nonce),
             tag: hex::encode(tag),
         },
     ))
