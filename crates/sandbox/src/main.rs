@@ -48,11 +48,8 @@ async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
     for key in &args.api_keys {
         credentials = credentials.with_api_key(key)?;
     }
-    if !args.listen.ip().is_loopback() {
-        eprintln!(
-            "twofold-sandbox: warning: listening on {} makes the Sandbox (and every code in its outbox) reachable from other machines",
-            args.listen
-        );
+    if let Some(warning) = exposure_warning(args.listen) {
+        eprintln!("twofold-sandbox: {warning}");
     }
     let sandbox = twofold_sandbox::serve(SandboxConfig {
         listen: args.listen,
@@ -64,6 +61,15 @@ async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
     shutdown_signal().await;
     sandbox.shutdown().await;
     Ok(())
+}
+
+/// What to tell the operator when the Sandbox is reachable beyond this machine.
+fn exposure_warning(listen: SocketAddr) -> Option<String> {
+    (!listen.ip().is_loopback()).then(|| {
+        format!(
+            "warning: listening on {listen} makes the Sandbox (and every code in its outbox) reachable from other machines"
+        )
+    })
 }
 
 async fn shutdown_signal() {
@@ -86,5 +92,26 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_non_loopback_addresses_warn() {
+        assert_eq!(
+            exposure_warning("127.0.0.1:7722".parse().unwrap_or(DEFAULT_LISTEN)),
+            None
+        );
+        assert_eq!(
+            exposure_warning("[::1]:0".parse().unwrap_or(DEFAULT_LISTEN)),
+            None
+        );
+        let warning = exposure_warning("0.0.0.0:7722".parse().unwrap_or(DEFAULT_LISTEN));
+        assert!(
+            warning.is_some_and(|w| w.contains("0.0.0.0:7722") && w.contains("other machines"))
+        );
     }
 }
