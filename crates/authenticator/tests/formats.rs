@@ -431,6 +431,26 @@ fn unsupported_otp_types_are_unreadable_entries() {
 }
 
 #[test]
+fn bitwarden_bare_keys_are_default_totp_named_after_the_item() {
+    let json = br#"{"encrypted":false,"items":[{"type":1,"name":"Forum","login":{"username":"frank","totp":"jbsw y3dp ehpk 3pxp"}},
+        {"type":1,"name":"Odd","login":{"username":"x","totp":"otpauth-unknown://x"}}]}"#;
+    let preview = formats::import(json, None, None, &[]).unwrap();
+    let otp = &preview.added[0].otp;
+    assert_eq!((otp.issuer(), otp.name()), (Some("Forum"), "frank"));
+    assert_eq!(otp.secret().to_base32(), "JBSWY3DPEHPK3PXP");
+    assert_eq!(
+        (otp.kind(), otp.digits()),
+        (OtpKind::Totp { period: 30 }, 6)
+    );
+    assert_eq!(preview.unreadable[0].entry, "entry 2 (Odd: x)");
+    assert!(
+        preview.unreadable[0].reason.contains("not supported"),
+        "{:?}",
+        preview.unreadable
+    );
+}
+
+#[test]
 fn old_andotp_labels_split_into_issuer_and_name() {
     let andotp = br#"[{"secret":"JBSWY3DPEHPK3PXP","label":"GitHub - alice","digits":6,"type":"TOTP","algorithm":"SHA1","period":30}]"#;
     let preview = formats::import(andotp, Some(Format::AndOtp), None, &[]).unwrap();

@@ -57,44 +57,34 @@ fn read_totp(totp: &str, item: &str, username: &str) -> Result<OtpAuth, String> 
     let scheme = totp
         .split_once("://")
         .map(|(scheme, _)| scheme.to_ascii_lowercase());
-    match scheme.as_deref() {
+    let (secret, digits, kind) = match scheme.as_deref() {
         Some("otpauth") => {
             let mut otp = OtpAuth::parse(totp).map_err(|e| e.to_string())?;
             // Bitwarden shows the item's name; keep it when the URI has no issuer.
             if otp.issuer().is_none() {
                 otp.set_issuer(Some(item.to_owned()));
             }
-            Ok(otp)
+            return Ok(otp);
         }
-        Some("steam") => {
-            let secret =
-                Secret::from_base32(&totp["steam://".len()..]).map_err(|e| e.to_string())?;
-            OtpAuth::new(
-                Some(item.to_owned()),
-                username,
-                secret,
-                Algorithm::Sha1,
-                5,
-                OtpKind::Steam { period: 30 },
-            )
-            .map_err(|e| e.to_string())
+        Some("steam") => (&totp["steam://".len()..], 5, OtpKind::Steam { period: 30 }),
+        Some(other) => {
+            return Err(format!(
+                "'{other}://' keys are not supported (otpauth:// and steam:// are)"
+            ));
         }
-        Some(other) => Err(format!(
-            "'{other}://' keys are not supported (otpauth:// and steam:// are)"
-        )),
-        None => {
-            let secret = Secret::from_base32(totp).map_err(|e| e.to_string())?;
-            OtpAuth::new(
-                Some(item.to_owned()),
-                username,
-                secret,
-                Algorithm::Sha1,
-                6,
-                OtpKind::Totp { period: 30 },
-            )
-            .map_err(|e| e.to_string())
-        }
-    }
+        // A bare key: Bitwarden's default 6-digit, 30-second SHA1 TOTP.
+        None => (totp, 6, OtpKind::Totp { period: 30 }),
+    };
+    let secret = Secret::from_base32(secret).map_err(|e| e.to_string())?;
+    OtpAuth::new(
+        Some(item.to_owned()),
+        username,
+        secret,
+        Algorithm::Sha1,
+        digits,
+        kind,
+    )
+    .map_err(|e| e.to_string())
 }
 
 impl Importer for Bitwarden {
