@@ -160,23 +160,26 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let write = |source| CliError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let mut file = options.open(path).map_err(|e| {
-        if e.kind() == io::ErrorKind::AlreadyExists {
-            write(io::Error::new(
-                e.kind(),
-                "it already exists; choose another name or remove it",
-            ))
-        } else {
-            write(e)
-        }
-    })?;
+    let mut file = options.open(path).map_err(|e| write_error(path, e))?;
     file.write_all(bytes)
         .and_then(|()| file.sync_all())
-        .map_err(write)
+        .map_err(|e| write_error(path, e))
+}
+
+/// A write error, explaining the one people meet: the file is already there.
+fn write_error(path: &Path, source: io::Error) -> CliError {
+    let source = if source.kind() == io::ErrorKind::AlreadyExists {
+        io::Error::new(
+            source.kind(),
+            "it already exists; choose another name or remove it",
+        )
+    } else {
+        source
+    };
+    CliError::Write {
+        path: path.to_owned(),
+        source,
+    }
 }
 
 /// A secret from a file (`-`: stdin) or else an environment variable,
@@ -481,11 +484,7 @@ fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) 
             how: "--password-file FILE or TWOFOLD_FILE_PASSWORD",
         })?;
         let vault = open_vault(cli)?;
-        let mut backup = Vault::create(
-            output,
-            Protection::Passphrase(Passphrase::new(password.as_str())),
-        )?;
-        backup.commit(vault.accounts().to_vec())?;
+        write_vault_backup(&vault, output, Passphrase::new(password.as_str()))?;
         println!("{}", output.display());
         return Ok(());
     }
@@ -506,6 +505,22 @@ fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) 
         println!("{}", path.display());
     }
     Ok(())
+}
+
+/// Writes a copy of `vault`'s accounts as a new vault at `output`, under
+/// `passphrase` only (another machine has no access to this keyring). It is
+/// built in a scratch folder beside `output` and linked into place, so the
+/// scratch vault's intermediate `.bak` is not left behind and an existing
+/// file is never replaced.
+fn write_vault_backup(vault: &Vault, output: &Path, passphrase: Passphrase) -> Result<()> {
+    let parent = output
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let scratch = tempfile::tempdir_in(parent).map_err(|e| write_error(output, e))?;
+    let built = scratch.path().join("backup.twofold");
+    Vault::create(&built, Protection::Passphrase(passphrase))?.commit(vault.accounts().to_vec())?;
+    fs::hard_link(&built, output).map_err(|e| write_error(output, e))
 }
 
 /// `codes.png`, part 2 → `codes-2.png`.

@@ -313,6 +313,12 @@ fn a_passphrase_vault_from_init_to_import_and_export() {
         &export_password,
     ]);
     assert_exit(&output, 0);
+    let files: Vec<_> = std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("backup"))
+        .collect();
+    assert_eq!(files, ["backup.twofold"], "only the backup itself is left");
     let backup_list = Command::new(env!("CARGO_BIN_EXE_twofold-cli"))
         .args([
             "--json",
