@@ -196,3 +196,27 @@ fn payload_debug_hides_the_secret() {
     assert!(!debug.contains("JBSWY3DPEHPK3PXP"), "{debug}");
     assert!(debug.contains("otpauth"), "{debug}");
 }
+
+#[test]
+fn an_independent_decoder_reads_our_codes() {
+    // zbarimg (Debian zbar-tools, installed by scripts/bootstrap) checks the
+    // encoder against a decoder that is not ours.
+    let dir = tempfile::tempdir().unwrap();
+    let migration =
+        "otpauth-migration://offline?data=ChgKCkhlbGxvId6tvu8SAWIaAUEgASgBMAIQARgBKNz2j7oH";
+    for (index, text) in [ALICE, BOB, migration].into_iter().enumerate() {
+        let path = dir.path().join(format!("{index}.png"));
+        std::fs::write(&path, qr::encode_png(text).unwrap()).unwrap();
+        let output = std::process::Command::new("zbarimg")
+            .args(["--quiet", "--raw"])
+            .arg(&path)
+            .output()
+            .expect("zbarimg is installed (scripts/bootstrap installs zbar-tools)");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert_eq!(String::from_utf8(output.stdout).unwrap().trim_end(), text);
+    }
+}
