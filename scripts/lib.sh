@@ -22,3 +22,22 @@ npm_ci() {
 build_ui() {
   (cd "$ROOT/ui" && npm run --silent build >/dev/null)
 }
+
+# Runs a command with a scratch HOME and XDG dirs inside a private D-Bus
+# session whose gnome-keyring is unlocked: tests meet a real Secret Service
+# and never the user's own keyring or data.
+private_session() {
+  # Cargo and rustup live under the real HOME.
+  export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+  local scratch status=0
+  scratch="$(mktemp -d)"
+  mkdir -m 700 -p "$scratch/home" "$scratch/runtime"
+  HOME="$scratch/home" XDG_RUNTIME_DIR="$scratch/runtime" \
+  XDG_DATA_HOME="$scratch/home/.local/share" XDG_CONFIG_HOME="$scratch/home/.config" \
+    dbus-run-session -- sh -c '
+      printf "twofold-test" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+      exec "$@"
+    ' private-session "$@" || status=$?
+  rm -rf "$scratch"
+  return "$status"
+}

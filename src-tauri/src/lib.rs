@@ -10,11 +10,13 @@
 
 mod commands;
 mod error;
-mod paths;
 mod screen;
 mod state;
 
 use tauri::Manager;
+use twofold_authenticator::Vault;
+
+use crate::error::{AppError, ErrorKind};
 use tauri_specta::{Builder, collect_commands};
 
 /// Every command the web view may call, for the invoke handler and the
@@ -62,7 +64,13 @@ pub fn run() {
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
             ipc.mount_events(app);
-            app.manage(state::AppState::new(&paths::data_dir()?));
+            let vault_path = Vault::default_path().ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::Storage,
+                    "Cannot find your home folder to keep Twofold's data in; set HOME and start Twofold again.",
+                )
+            })?;
+            app.manage(state::AppState::new(vault_path));
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -5,7 +5,7 @@
 //! file before it replaces what is in memory, so a failed save changes
 //! nothing the user can see.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -15,9 +15,6 @@ use twofold_authenticator::{Protection, Unlock, Vault, VaultError, VaultInfo};
 
 use crate::error::{AppError, AppResult, ErrorKind};
 
-/// The vault's file name inside the data dir.
-const VAULT_FILE: &str = "vault.twofold";
-
 pub struct AppState {
     vault_path: PathBuf,
     vault: Mutex<Option<Vault>>,
@@ -25,9 +22,9 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(data_dir: &Path) -> AppState {
+    pub fn new(vault_path: PathBuf) -> AppState {
         AppState {
-            vault_path: data_dir.join(VAULT_FILE),
+            vault_path,
             vault: Mutex::new(None),
             pending_import: Mutex::new(None),
         }

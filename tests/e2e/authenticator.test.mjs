@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, createKeyringVault, oathtool, rowSelector, startDriver, unixNow } from "./harness.mjs";
+import { addByUri, createKeyringVault, oathtool, rowSelector, startDriver, unixNow, waitForToast } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
@@ -76,8 +76,7 @@ test("SHA-256, 8-digit accounts match oathtool too", async () => {
 
 test("clicking an account copies its code to the clipboard", async () => {
   await (await app.find(rowSelector(ACME.title))).click();
-  const toast = await app.waitFind("[role=status]");
-  assert.match(await toast.text(), /Copied — clears in 30 s/);
+  await waitForToast(app, /Copied — clears in 30 s/);
   const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }).trim();
   const { times } = await readCode(ACME.title);
   const expected = new Set([times[0] - 1, ...times].map((time) => oathtool(ACME.secret, time)));

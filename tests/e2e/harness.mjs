@@ -82,3 +82,12 @@ export async function clickButton(app, text, scope = "") {
   }
   throw new Error(`no button labelled "${text}"`);
 }
+
+/** Waits for a toast whose text matches `pattern` (earlier toasts may still be showing). */
+export function waitForToast(app, pattern) {
+  return waitFor(`a toast saying ${pattern}`, async () => {
+    const toasts = await app.findAll("[role=status]");
+    for (const toast of toasts) if (pattern.test(await toast.text())) return true;
+    return false;
+  });
+}

@@ -7,7 +7,16 @@ import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, clickButton, createKeyringVault, oathtool, rowSelector, startDriver, unixNow } from "./harness.mjs";
+import {
+  addByUri,
+  clickButton,
+  createKeyringVault,
+  oathtool,
+  rowSelector,
+  startDriver,
+  unixNow,
+  waitForToast,
+} from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const ACME = "otpauth://totp/ACME%20Co:ada@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co";
@@ -54,7 +63,7 @@ test("an import shows what it will add and skip, then adds it", async () => {
   assert.deepEqual(await texts("[data-testid=to-add] li"), ["GitLab (grace)", "Proton (linus@proton.me)"]);
   assert.deepEqual(await texts("[data-testid=duplicates] li"), ["ACME Co (ada@example.com)"]);
   await clickButton(app, "Import 2 accounts", "dialog[open]");
-  assert.match(await (await app.waitFind("[role=status]")).text(), /Imported 2 accounts/);
+  await waitForToast(app, /Imported 2 accounts/);
   await waitFor("three accounts", async () => (await app.findAll("li.account")).length === 3);
   const now = unixNow();
   const shown = (await (await app.find(`${rowSelector("GitLab (grace)")} [data-testid=code]`)).text()).replace(/\s/g, "");

@@ -17,9 +17,6 @@ use zeroize::Zeroizing;
 
 use crate::{Cli, Command, QrCommand, VaultCommand};
 
-/// The app's vault file name inside its data dir.
-const VAULT_FILE: &str = "vault.twofold";
-
 /// Why a command failed; each maps to a documented exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -212,9 +209,7 @@ fn secret_from(file: Option<&Path>, env: &str) -> Result<Option<Zeroizing<String
 fn vault_path(cli: &Cli) -> Result<PathBuf> {
     match &cli.vault {
         Some(path) => Ok(path.clone()),
-        None => directories::ProjectDirs::from("app", "twofold", "twofold")
-            .map(|dirs| dirs.data_dir().join(VAULT_FILE))
-            .ok_or(CliError::NoDataDir),
+        None => Vault::default_path().ok_or(CliError::NoDataDir),
     }
 }
 

@@ -356,6 +356,14 @@ impl Vault {
         })
     }
 
+    /// Where the user's vault lives unless told otherwise:
+    /// `$XDG_DATA_HOME/twofold/vault.twofold` on Linux, the platform's data
+    /// dir elsewhere. `None` when the OS gives no home folder.
+    pub fn default_path() -> Option<PathBuf> {
+        directories::ProjectDirs::from("app", "twofold", "twofold")
+            .map(|dirs| dirs.data_dir().join("vault.twofold"))
+    }
+
     /// What the file at `path` says about itself, without unlocking it.
     pub fn inspect(path: impl Into<PathBuf>) -> Result<VaultInfo, VaultError> {
         let path = path.into();
