@@ -39,9 +39,28 @@ export async function startDriver({ env = {} } = {}) {
   });
   return {
     dataHome,
-    launch: () => Session.start(base, application),
+    launch: async () => {
+      const session = await Session.start(base, application);
+      // The app is single-instance: a new launch while the last one is still
+      // shutting down would just hand over to it. Ending waits until it is gone.
+      const end = session.end.bind(session);
+      session.end = async () => {
+        await end();
+        await waitFor("the app to exit", () => !appRunning());
+      };
+      return session;
+    },
     stop: () => driver.kill(),
   };
+}
+
+function appRunning() {
+  try {
+    execFileSync("pgrep", ["-f", "--", application], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The TOTP code oathtool (an independent implementation) gives for a unix time. */

@@ -6,7 +6,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   addByUri,
   clickButton,
@@ -51,6 +51,14 @@ async function previewImport(path, password = "") {
   await field.type(path);
   if (password) await (await app.find("#import-password")).type(password);
   await clickButton(app, "Preview", "dialog[open]");
+}
+
+/** Picks an option of a <select> the way a user's choice arrives: value set, change fired. */
+async function selectOption(select, value) {
+  await app.execute("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change'))", [
+    { "element-6066-11e4-a52e-4f735466cecf": select.id },
+    value,
+  ]);
 }
 
 const texts = async (selector) => Promise.all((await app.findAll(selector)).map((element) => element.text()));
@@ -105,6 +113,29 @@ test("a wrong password for an encrypted export is refused, the right one reads i
   await clickButton(app, "Cancel", "dialog[open]");
 });
 
+test("a vault backup opens with its passphrase in twofold-cli", async () => {
+  const path = join(files, "backup.twofold");
+  await clickButton(app, "Export…");
+  await selectOption(await app.waitFind("#export-format"), "vault");
+  await (await app.find("#export-path")).type(path);
+  assert.equal(await (await app.find("dialog[open] button[type=submit]")).property("disabled"), true);
+  await (await app.find("#export-password")).type("backup passphrase");
+  await clickButton(app, "Export", "dialog[open]");
+  await app.waitFind("[data-testid=exported]");
+  await clickButton(app, "Done");
+  assert.equal(statSync(path).mode & 0o777, 0o600);
+
+  const cli = join(dirname(process.env.TWOFOLD_APP), "twofold-cli");
+  const listed = JSON.parse(
+    execFileSync(cli, ["--vault", path, "--json", "list"], {
+      encoding: "utf8",
+      env: { ...process.env, TWOFOLD_PASSPHRASE: "backup passphrase" },
+    }),
+  );
+  const names = JSON.stringify(listed);
+  for (const name of ["ada@example.com", "grace", "linus@proton.me"]) assert.ok(names.includes(name), `${name} is not in the backup`);
+});
+
 test("an account's QR code is shown, its secret only when revealed", async () => {
   await (await app.find('button[aria-label="Show QR code for ACME Co (ada@example.com)"]')).click();
   await app.waitFind("dialog[open] img.qr");
@@ -119,12 +150,10 @@ let qrPicture;
 test("Google Authenticator QR export is readable by zbarimg", async () => {
   const path = join(files, "phone.png");
   await clickButton(app, "Export…");
-  const format = await app.waitFind("#export-format");
-  await app.execute("arguments[0].value = 'google-qr'; arguments[0].dispatchEvent(new Event('change'))", [
-    { "element-6066-11e4-a52e-4f735466cecf": format.id },
-  ]);
+  await selectOption(await app.waitFind("#export-format"), "google-qr");
   await (await app.find("#export-path")).type(path);
   await clickButton(app, "Export", "dialog[open]");
+  await app.waitFind("[data-testid=exported]");
   const exported = await texts("[data-testid=exported] li");
   await clickButton(app, "Done");
   assert.equal(exported.length, 1);
@@ -150,8 +179,10 @@ test("QR codes come in from a picture file and from the screen", async () => {
     await waitFor(
       "the QR code on screen to be found",
       async () => {
+        if ((await app.findAll("dialog[open] [data-testid=to-add]")).length > 0) return true;
+        // Until the viewer's window is mapped the scan finds nothing: scan again.
         await clickButton(app, "Scan screen");
-        return (await app.findAll("dialog[open] [data-testid=to-add]")).length > 0;
+        return false;
       },
       20_000,
     );

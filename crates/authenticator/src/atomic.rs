@@ -36,6 +36,10 @@ pub(crate) fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
             let _ = fs::remove_file(&staged);
             fs::hard_link(path, &staged).or_else(|_| fs::copy(path, &staged).map(drop))?;
             fs::rename(&staged, backup_path(path))?;
+            // When a killed save left `.bak` linked to the current file,
+            // the rename above is a no-op (POSIX: both names are one file)
+            // and the staged name stays: drop it.
+            let _ = fs::remove_file(&staged);
         }
         Err(error) if error.kind() == io::ErrorKind::NotFound => {}
         Err(error) => return Err(error),
@@ -67,7 +71,9 @@ fn remove_stale_temps(dir: &Path, path: &Path) {
     }
 }
 
-fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Creates `path` (mode 0600 on Unix: it holds secrets) with `bytes`, synced;
+/// fails if the file exists.
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

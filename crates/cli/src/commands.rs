@@ -479,7 +479,7 @@ fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) 
             how: "--password-file FILE or TWOFOLD_FILE_PASSWORD",
         })?;
         let vault = open_vault(cli)?;
-        write_vault_backup(&vault, output, Passphrase::new(password.as_str()))?;
+        vault.write_backup(output, Passphrase::new(password.as_str()))?;
         println!("{}", output.display());
         return Ok(());
     }
@@ -491,42 +491,11 @@ fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) 
         password.as_deref().map(String::as_str),
     )?;
     for file in &files {
-        let path = if file.parts == 1 {
-            output.to_owned()
-        } else {
-            numbered(output, file.part, format.extension())
-        };
-        write_new(&path, &file.bytes)?;
+        let path = file.path_for(output, format);
+        file.write_new(&path).map_err(|e| write_error(&path, e))?;
         println!("{}", path.display());
     }
     Ok(())
-}
-
-/// Writes a copy of `vault`'s accounts as a new vault at `output`, under
-/// `passphrase` only (another machine has no access to this keyring). It is
-/// built in a scratch folder beside `output` and linked into place, so the
-/// scratch vault's intermediate `.bak` is not left behind and an existing
-/// file is never replaced.
-fn write_vault_backup(vault: &Vault, output: &Path, passphrase: Passphrase) -> Result<()> {
-    let parent = output
-        .parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let scratch = tempfile::tempdir_in(parent).map_err(|e| write_error(output, e))?;
-    let built = scratch.path().join("backup.twofold");
-    Vault::create(&built, Protection::Passphrase(passphrase))?.commit(vault.accounts().to_vec())?;
-    fs::hard_link(&built, output).map_err(|e| write_error(output, e))
-}
-
-/// `codes.png`, part 2 → `codes-2.png`.
-fn numbered(output: &Path, part: usize, extension: &str) -> PathBuf {
-    let stem = output
-        .file_stem()
-        .map_or_else(|| "export".into(), |stem| stem.to_string_lossy());
-    let extension = output
-        .extension()
-        .map_or_else(|| extension.into(), |extension| extension.to_string_lossy());
-    output.with_file_name(format!("{stem}-{part}.{extension}"))
 }
 
 // --- qr ------------------------------------------------------------------------

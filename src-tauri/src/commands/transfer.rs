@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
+use twofold_authenticator::Passphrase;
 use twofold_authenticator::formats::{
     self, ExportFormat, Format, FormatError, ImportPreview, Imported,
 };
@@ -13,7 +14,11 @@ use zeroize::Zeroizing;
 
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::screen;
-use crate::state::{AppState, unix_now};
+use crate::state::{AppState, unix_now, vault_error};
+
+/// The export that is a copy of the vault itself rather than an interchange
+/// format.
+const VAULT_BACKUP: &str = "vault";
 
 /// A file format the user can pick.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -91,6 +96,10 @@ pub fn list_formats() -> Formats {
                 id: format.id().to_owned(),
                 name: export_name(format).to_owned(),
             })
+            .chain([FormatChoice {
+                id: VAULT_BACKUP.to_owned(),
+                name: "Twofold vault backup (encrypted with a passphrase)".to_owned(),
+            }])
             .collect(),
     }
 }
@@ -99,7 +108,7 @@ pub fn list_formats() -> Formats {
 /// and says what importing it would do.
 #[tauri::command]
 #[specta::specta]
-pub fn preview_import(
+pub async fn preview_import(
     state: State<'_, AppState>,
     request: ImportRequest,
 ) -> AppResult<ImportSummary> {
@@ -132,7 +141,7 @@ pub fn preview_import(
 /// Finds the QR codes in picture files and says what adding them would do.
 #[tauri::command]
 #[specta::specta]
-pub fn preview_qr_images(
+pub async fn preview_qr_images(
     state: State<'_, AppState>,
     paths: Vec<String>,
 ) -> AppResult<ImportSummary> {
@@ -149,7 +158,7 @@ pub fn preview_qr_images(
 /// would do.
 #[tauri::command]
 #[specta::specta]
-pub fn preview_screen(state: State<'_, AppState>) -> AppResult<ImportSummary> {
+pub async fn preview_screen(state: State<'_, AppState>) -> AppResult<ImportSummary> {
     let payloads = screen::scan_qr_codes()?;
     if payloads.is_empty() {
         return Err(AppError::new(
@@ -184,31 +193,42 @@ pub fn cancel_import(state: State<'_, AppState>) {
 }
 
 /// Writes every account to `path` (Google QR codes: one PNG per batch,
-/// numbered). Returns the files written.
+/// numbered), never over an existing file. Returns the files written.
 #[tauri::command]
 #[specta::specta]
-pub fn export_accounts(
+pub async fn export_accounts(
     state: State<'_, AppState>,
     request: ExportRequest,
 ) -> AppResult<Vec<String>> {
-    let format: ExportFormat = request.format.parse().map_err(format_error)?;
+    let output = PathBuf::from(request.path.trim());
     let password = request
         .password
         .filter(|text| !text.is_empty())
         .map(Zeroizing::new);
+    if request.format == VAULT_BACKUP {
+        let passphrase = password.ok_or_else(|| {
+            AppError::new(
+                ErrorKind::InvalidInput,
+                "Choose a passphrase for the backup: it is what will open it.",
+            )
+        })?;
+        state.with_vault(|vault| {
+            vault
+                .write_backup(&output, Passphrase::new(passphrase.as_str()))
+                .map_err(vault_error)
+        })?;
+        return Ok(vec![output.display().to_string()]);
+    }
+    let format: ExportFormat = request.format.parse().map_err(format_error)?;
     let files = state.read(|accounts| {
         formats::export(format, accounts, password.as_deref().map(String::as_str))
     })?;
     let files = files.map_err(format_error)?;
-    let target = PathBuf::from(request.path.trim());
     let mut written = Vec::with_capacity(files.len());
     for file in &files {
-        let path = if file.parts > 1 {
-            numbered(&target, file.part, file.parts)
-        } else {
-            target.clone()
-        };
-        write_private(&path, &file.bytes)?;
+        let path = file.path_for(&output, format);
+        file.write_new(&path)
+            .map_err(|error| write_error(&path, &error))?;
         written.push(path.display().to_string());
     }
     Ok(written)
@@ -251,18 +271,6 @@ fn export_name(format: ExportFormat) -> &'static str {
     }
 }
 
-/// `codes.png` part 2 of 3 → `codes-2-of-3.png`.
-fn numbered(path: &Path, part: usize, parts: usize) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "export".into(), |stem| stem.to_string_lossy());
-    let name = match path.extension() {
-        Some(extension) => format!("{stem}-{part}-of-{parts}.{}", extension.to_string_lossy()),
-        None => format!("{stem}-{part}-of-{parts}"),
-    };
-    path.with_file_name(name)
-}
-
 fn read_file(path: &Path) -> AppResult<Zeroizing<Vec<u8>>> {
     if path.as_os_str().is_empty() {
         return Err(AppError::new(
@@ -281,28 +289,16 @@ fn read_file(path: &Path) -> AppResult<Zeroizing<Vec<u8>>> {
     })
 }
 
-/// Exports hold secrets: create them readable by the user alone.
-fn write_private(path: &Path, bytes: &[u8]) -> AppResult<()> {
-    use std::io::Write;
-    #[cfg(unix)]
-    use std::os::unix::fs::OpenOptionsExt;
-
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    options.mode(0o600);
-    options
-        .open(path)
-        .and_then(|mut file| file.write_all(bytes).and_then(|()| file.sync_all()))
-        .map_err(|error| {
-            AppError::new(
-                ErrorKind::Storage,
-                format!(
-                    "Cannot write {}: {error}; choose a folder you can write to.",
-                    path.display()
-                ),
-            )
-        })
+fn write_error(path: &Path, error: &std::io::Error) -> AppError {
+    let why = if error.kind() == std::io::ErrorKind::AlreadyExists {
+        "it already exists; choose another name, Twofold never replaces a file".to_owned()
+    } else {
+        format!("{error}; choose a folder you can write to")
+    };
+    AppError::new(
+        ErrorKind::Storage,
+        format!("Cannot write {}: {why}.", path.display()),
+    )
 }
 
 fn format_error(error: FormatError) -> AppError {

@@ -72,7 +72,7 @@ pub fn vault_status(state: State<'_, AppState>) -> AppResult<VaultStatus> {
 /// Creates the vault on first run.
 #[tauri::command]
 #[specta::specta]
-pub fn create_vault(state: State<'_, AppState>, choice: NewVault) -> AppResult<()> {
+pub async fn create_vault(state: State<'_, AppState>, choice: NewVault) -> AppResult<()> {
     let passphrase = choice
         .passphrase
         .filter(|text| !text.is_empty())
@@ -93,7 +93,7 @@ pub fn create_vault(state: State<'_, AppState>, choice: NewVault) -> AppResult<(
 
 #[tauri::command]
 #[specta::specta]
-pub fn unlock_vault(state: State<'_, AppState>, unlock: UnlockWith) -> AppResult<()> {
+pub async fn unlock_vault(state: State<'_, AppState>, unlock: UnlockWith) -> AppResult<()> {
     state.unlock(match unlock {
         UnlockWith::Keyring => Unlock::Keyring,
         UnlockWith::Passphrase { passphrase } => Unlock::Passphrase(Passphrase::new(passphrase)),

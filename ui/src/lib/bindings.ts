@@ -57,7 +57,7 @@ export const commands = {
 	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
 	/**
 	 *  Writes every account to `path` (Google QR codes: one PNG per batch,
-	 *  numbered). Returns the files written.
+	 *  numbered), never over an existing file. Returns the files written.
 	 */
 	exportAccounts: (request: ExportRequest) => typedError<string[], AppError>(__TAURI_INVOKE("export_accounts", { request })),
 };

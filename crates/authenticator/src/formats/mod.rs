@@ -45,6 +45,8 @@ mod otpauth_list;
 mod twofas;
 
 use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use zeroize::Zeroizing;
@@ -398,6 +400,31 @@ impl fmt::Debug for ExportFile {
             self.parts,
             self.bytes.len()
         )
+    }
+}
+
+impl ExportFile {
+    /// Where this file goes when an export in `format` is written to
+    /// `output`: `output` itself for a one-file export, `stem-N.ext` for
+    /// part N of several (the format's extension when `output` has none).
+    pub fn path_for(&self, output: &Path, format: ExportFormat) -> PathBuf {
+        if self.parts == 1 {
+            return output.to_owned();
+        }
+        let stem = output
+            .file_stem()
+            .map_or_else(|| "export".into(), |stem| stem.to_string_lossy());
+        let extension = output.extension().map_or_else(
+            || format.extension().into(),
+            |extension| extension.to_string_lossy(),
+        );
+        output.with_file_name(format!("{stem}-{}.{extension}", self.part))
+    }
+
+    /// Writes the file to `path` as a new file readable by its owner alone
+    /// (it holds secrets); an existing file is never replaced.
+    pub fn write_new(&self, path: &Path) -> io::Result<()> {
+        crate::atomic::write_new(path, &self.bytes)
     }
 }
 

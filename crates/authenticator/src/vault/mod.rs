@@ -452,6 +452,26 @@ impl Vault {
         self.save().inspect_err(|_| self.accounts = previous)
     }
 
+    /// Writes a copy of the accounts as a new vault at `output`, under
+    /// `passphrase` alone (another machine has no access to this keyring).
+    /// It is built in a scratch folder beside `output` and linked into
+    /// place, so no intermediate `.bak` is left behind and an existing file
+    /// is never replaced.
+    pub fn write_backup(&self, output: &Path, passphrase: Passphrase) -> Result<(), VaultError> {
+        let write_error = |source| VaultError::Write {
+            path: output.to_owned(),
+            source,
+        };
+        let parent = output
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let scratch = tempfile::tempdir_in(parent).map_err(write_error)?;
+        let built = scratch.path().join("backup.twofold");
+        Vault::create(&built, Protection::Passphrase(passphrase))?.commit(self.accounts.clone())?;
+        fs::hard_link(&built, output).map_err(write_error)
+    }
+
     /// Sets or replaces the passphrase (the vault key stays the same), and
     /// saves.
     pub fn set_passphrase(&mut self, passphrase: Passphrase) -> Result<(), VaultError> {
