@@ -5,34 +5,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::io::Read;
+use std::process::{Child, Command};
 
-use common::Api;
+use common::{Api, spawn_binary as spawn};
 
 const OTHER_SANDBOX_ACCOUNT: &str = "AC11111111111111111111111111111111";
 const SANDBOX_API_KEY: &str = "SK22222222222222222222222222222222";
-
-/// Starts the binary and reads its first stdout line.
-fn spawn(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"));
-    cmd.args(args)
-        .env_remove("TWILIO_ACCOUNT_SID")
-        .env_remove("TWILIO_AUTH_TOKEN");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (child, line)
-}
 
 fn stop(mut child: Child) -> String {
     child.kill().unwrap();

@@ -3,24 +3,13 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
-use common::Api;
+use common::{Api, spawn_binary};
 
 fn spawn(state: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
-        .args(["--listen", "127.0.0.1:0", "--state"])
-        .arg(state)
-        .env_remove("TWILIO_ACCOUNT_SID")
-        .env_remove("TWILIO_AUTH_TOKEN")
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let state = state.to_str().unwrap();
+    let (child, line) = spawn_binary(&["--listen", "127.0.0.1:0", "--state", state], &[]);
     let base = line
         .trim()
         .strip_prefix("twofold-sandbox listening on ")

@@ -1,6 +1,9 @@
 //! A small client for the Sandbox tests: real HTTP on 127.0.0.1.
 #![allow(clippy::unwrap_used, dead_code)]
 
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
 use serde_json::Value;
 use twofold_sandbox::{RunningSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig};
 
@@ -132,4 +135,26 @@ pub async fn start() -> (RunningSandbox, Api) {
         .unwrap();
     let api = Api::new(sandbox.base_url());
     (sandbox, api)
+}
+
+/// Starts the `twofold-sandbox` binary with `args` and `env` (and without the
+/// caller's `TWILIO_*` credentials), and reads its first stdout line.
+pub fn spawn_binary(args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"));
+    cmd.args(args)
+        .env_remove("TWILIO_ACCOUNT_SID")
+        .env_remove("TWILIO_AUTH_TOKEN");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    (child, line)
 }
