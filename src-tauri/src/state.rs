@@ -128,27 +128,25 @@ fn locked() -> AppError {
 
 /// Finds an account by the id the web view sent back.
 pub fn find_mut<'a>(accounts: &'a mut [Account], id: &str) -> AppResult<&'a mut Account> {
-    let id = parse_id(id)?;
-    accounts
-        .iter_mut()
-        .find(|account| account.id == id)
-        .ok_or_else(AppError::not_found_account)
+    let index = position(accounts, id)?;
+    Ok(&mut accounts[index])
 }
 
 /// Finds an account by the id the web view sent back.
 pub fn find<'a>(accounts: &'a [Account], id: &str) -> AppResult<&'a Account> {
-    let id = parse_id(id)?;
-    accounts
-        .iter()
-        .find(|account| account.id == id)
-        .ok_or_else(AppError::not_found_account)
+    position(accounts, id).map(|index| &accounts[index])
 }
 
-fn parse_id(id: &str) -> AppResult<AccountId> {
-    id.parse()
+fn position(accounts: &[Account], id: &str) -> AppResult<usize> {
+    let id: AccountId = id
+        .parse()
         .map_err(|error: twofold_authenticator::AccountIdError| {
             AppError::new(ErrorKind::InvalidInput, error.to_string())
-        })
+        })?;
+    accounts
+        .iter()
+        .position(|account| account.id == id)
+        .ok_or_else(AppError::not_found_account)
 }
 
 pub fn vault_error(error: VaultError) -> AppError {
