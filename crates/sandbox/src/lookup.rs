@@ -160,7 +160,7 @@ pub(crate) async fn fetch_phone_number(
             body["calling_country_code"] = json!(n.calling_code.to_string());
             body["country_code"] = json!(n.country);
             body["phone_number"] = json!(n.e164);
-            body["national_format"] = json!(n.national_format);
+            body["national_format"] = json!(phone::national_format(&n));
             body["valid"] = json!(true);
             body["validation_errors"] = json!([]);
             for f in fields.iter().filter(|f| **f != "validation") {
