@@ -14,6 +14,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use twofold_sandbox::{SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig};
 
+/// The allocator of the `twofold-sandbox` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const REQUESTS: usize = 60_000;
 const CONNECTIONS: usize = 64;
 

@@ -124,7 +124,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let mut response = (status, axum::Json(self.body())).into_response();
+        let mut response = crate::http::json_response(status, &self.body());
         if let Some(secs) = self.retry_after {
             response
                 .headers_mut()

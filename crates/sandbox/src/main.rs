@@ -10,6 +10,9 @@ use twofold_sandbox::{
     Credentials, DEFAULT_LISTEN, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig,
 };
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A local, stateful emulator of Twilio Verify v2 and Lookups v2.
 #[derive(Parser)]
 #[command(version, about)]

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -27,10 +28,10 @@ pub(crate) struct State {
     pub clock_offset: i64,
     pub next_seq: u64,
     pub services: HashMap<String, Service>,
-    pub verifications: HashMap<String, Verification>,
+    pub verifications: HashMap<String, Box<Verification>>,
     /// `service_sid\nto` → the pending verification's SID.
     pub pending: HashMap<String, String>,
-    pub attempts: HashMap<String, Attempt>,
+    pub attempts: HashMap<String, Box<Attempt>>,
     /// `service_sid\nidentity` → entity.
     pub entities: HashMap<String, Entity>,
     pub factors: HashMap<String, Factor>,
@@ -84,6 +85,8 @@ pub(crate) struct App {
 
 struct Inner {
     state: Mutex<State>,
+    /// Whether any fault rule is set, kept outside the lock: every request asks.
+    faults_set: AtomicBool,
     credentials: Credentials,
     outbox_changed: Notify,
     persister: Option<Persister>,
@@ -102,6 +105,7 @@ impl App {
             Some(path) => load(path)?,
             None => State::default(),
         };
+        let faults_set = AtomicBool::new(!state.faults.is_empty());
         let app_state = Mutex::new(state);
         let webhooks = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -124,6 +128,7 @@ impl App {
         let app = App {
             inner: Arc::new(Inner {
                 state: app_state,
+                faults_set,
                 credentials,
                 outbox_changed: Notify::new(),
                 persister,
@@ -147,6 +152,11 @@ impl App {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Whether a fault rule may apply; false means no request needs to look.
+    pub fn faults_set(&self) -> bool {
+        self.inner.faults_set.load(Ordering::Acquire)
+    }
+
     /// Reads the state at the Sandbox's current time.
     pub fn read<T>(&self, f: impl FnOnce(&State, i64) -> T) -> T {
         let state = self.lock();
@@ -162,6 +172,9 @@ impl App {
             let now = clock::system_now() + state.clock_offset;
             let out = f(&mut state, now);
             state.generation += 1;
+            self.inner
+                .faults_set
+                .store(!state.faults.is_empty(), Ordering::Release);
             (out, state.generation, std::mem::take(&mut state.events))
         };
         for event in events {

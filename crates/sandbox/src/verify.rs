@@ -328,7 +328,7 @@ fn pending_mut<'a>(
         v.status = "expired".into();
         return None;
     }
-    db.verifications.get_mut(&sid)
+    db.verifications.get_mut(&sid).map(|v| &mut **v)
 }
 
 /// Ends a verification's life: later fetches and checks answer 20404.
@@ -496,7 +496,7 @@ fn send(
             };
             db.pending.insert(key(service_sid, &v.to), v.sid.clone());
             let sid = v.sid.clone();
-            db.verifications.insert(sid.clone(), v);
+            db.verifications.insert(sid.clone(), Box::new(v));
             sid
         }
     };
@@ -542,7 +542,7 @@ fn send(
     if let (Some(attempt_sid), Some(attempt_channel)) = (attempt_sid, attempt_channel) {
         db.attempts.insert(
             attempt_sid.clone(),
-            Attempt {
+            Box::new(Attempt {
                 seq,
                 sid: attempt_sid,
                 service_sid: service_sid.to_owned(),
@@ -555,7 +555,7 @@ fn send(
                 converted: false,
                 created: now,
                 updated: now,
-            },
+            }),
         );
     }
     db.outbox.push(OutboxMessage {
@@ -707,6 +707,7 @@ fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiE
     let mut out: Vec<&Attempt> = db
         .attempts
         .values()
+        .map(|a| &**a)
         .filter(|a| after.is_none_or(|t| a.created >= t))
         .filter(|a| before.is_none_or(|t| a.created <= t))
         .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to == to))
