@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
@@ -17,20 +18,20 @@ use crate::{admin, factors, lookup, resources, verify};
 
 pub(crate) type ApiResult = Result<Response, ApiError>;
 
-pub(crate) fn ok(body: Value) -> Response {
+pub(crate) fn ok(body: impl Serialize) -> Response {
     json_response(StatusCode::OK, &body)
 }
 
-pub(crate) fn created(body: Value) -> Response {
+pub(crate) fn created(body: impl Serialize) -> Response {
     json_response(StatusCode::CREATED, &body)
 }
 
 /// A JSON response, written into a buffer sized for a typical resource in one go
 /// (axum's `Json` starts at 128 bytes and grows it several times per response).
-pub(crate) fn json_response(status: StatusCode, body: &Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: &impl Serialize) -> Response {
     let mut bytes = Vec::with_capacity(1024);
     if let Err(e) = serde_json::to_writer(&mut bytes, body) {
-        // A `Value` always serialises; this only guards against a broken writer.
+        // Only a map with non-string keys fails, and the Sandbox renders none.
         return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
     }
     (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response()

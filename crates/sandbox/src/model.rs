@@ -153,66 +153,112 @@ impl Verification {
         format!("{}/sandbox/sna/{}", ctx.base, self.sid)
     }
 
-    pub fn json(&self, ctx: &Ctx<'_>) -> Value {
-        let attempts: Vec<Value> = self
-            .send_attempts
-            .iter()
-            .map(|a| json!({ "time": format_time(a.time), "channel": a.channel, "attempt_sid": a.attempt_sid }))
-            .collect();
-        let sna = if self.channel == "sna" {
-            json!({ "url": self.sna_url(ctx) })
-        } else {
-            Value::Null
-        };
-        json!({
-            "sid": self.sid,
-            "service_sid": self.service_sid,
-            "account_sid": ctx.account,
-            "to": self.to,
-            "channel": self.channel,
-            "status": self.status,
-            "valid": self.status == "approved",
-            "lookup": self.lookup,
-            "amount": self.amount,
-            "payee": self.payee,
-            "send_code_attempts": attempts,
-            "date_created": format_time(self.created),
-            "date_updated": format_time(self.updated),
-            "sna": sna,
-            "url": self.url(ctx),
-        })
+    /// The Verification resource. Typed rather than built as a `Value`: it is the
+    /// answer to every send, the Sandbox's hottest path.
+    pub fn json<'a>(&'a self, ctx: &'a Ctx<'a>) -> VerificationJson<'a> {
+        VerificationJson {
+            common: self.common_json(ctx),
+            lookup: &self.lookup,
+            send_code_attempts: self
+                .send_attempts
+                .iter()
+                .map(|a| SendAttemptJson {
+                    time: format_time(a.time),
+                    channel: &a.channel,
+                    attempt_sid: a.attempt_sid.as_deref(),
+                })
+                .collect(),
+            sna: (self.channel == "sna").then(|| SnaJson {
+                url: self.sna_url(ctx),
+            }),
+            url: self.url(ctx),
+        }
     }
 
     /// The VerificationCheck shape: no `url`, `lookup` or `send_code_attempts`.
-    pub fn check_json(&self, ctx: &Ctx<'_>) -> Value {
-        let sna_errors = if self.channel == "sna" {
-            let errors: Vec<Value> = if self.sna_completed {
-                Vec::new()
-            } else {
-                self.send_attempts
-                    .iter()
-                    .map(|a| json!({ "attempt_sid": a.attempt_sid, "code": 60519 }))
-                    .collect()
-            };
-            json!(errors)
-        } else {
-            Value::Null
-        };
-        json!({
-            "sid": self.sid,
-            "service_sid": self.service_sid,
-            "account_sid": ctx.account,
-            "to": self.to,
-            "channel": self.channel,
-            "status": self.status,
-            "valid": self.status == "approved",
-            "amount": self.amount,
-            "payee": self.payee,
-            "date_created": format_time(self.created),
-            "date_updated": format_time(self.updated),
-            "sna_attempts_error_codes": sna_errors,
-        })
+    pub fn check_json<'a>(&'a self, ctx: &'a Ctx<'a>) -> VerificationCheckJson<'a> {
+        // Until the device opens the SNA URL, every attempt reports 60519.
+        let sna_attempts_error_codes = (self.channel == "sna").then(|| match self.sna_completed {
+            true => Vec::new(),
+            false => (self.send_attempts.iter())
+                .map(|a| SnaErrorJson {
+                    attempt_sid: a.attempt_sid.as_deref(),
+                    code: 60519,
+                })
+                .collect(),
+        });
+        VerificationCheckJson {
+            common: self.common_json(ctx),
+            sna_attempts_error_codes,
+        }
     }
+
+    fn common_json<'a>(&'a self, ctx: &'a Ctx<'a>) -> VerificationCommonJson<'a> {
+        VerificationCommonJson {
+            sid: &self.sid,
+            service_sid: &self.service_sid,
+            account_sid: ctx.account,
+            to: &self.to,
+            channel: &self.channel,
+            status: &self.status,
+            valid: self.status == "approved",
+            amount: self.amount.as_deref(),
+            payee: self.payee.as_deref(),
+            date_created: format_time(self.created),
+            date_updated: format_time(self.updated),
+        }
+    }
+}
+
+/// The fields a Verification and a VerificationCheck share.
+#[derive(Serialize)]
+pub(crate) struct VerificationCommonJson<'a> {
+    sid: &'a str,
+    service_sid: &'a str,
+    account_sid: &'a str,
+    to: &'a str,
+    channel: &'a str,
+    status: &'a str,
+    valid: bool,
+    amount: Option<&'a str>,
+    payee: Option<&'a str>,
+    date_created: String,
+    date_updated: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct VerificationJson<'a> {
+    #[serde(flatten)]
+    common: VerificationCommonJson<'a>,
+    lookup: &'a Value,
+    send_code_attempts: Vec<SendAttemptJson<'a>>,
+    sna: Option<SnaJson>,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct VerificationCheckJson<'a> {
+    #[serde(flatten)]
+    common: VerificationCommonJson<'a>,
+    sna_attempts_error_codes: Option<Vec<SnaErrorJson<'a>>>,
+}
+
+#[derive(Serialize)]
+struct SendAttemptJson<'a> {
+    time: String,
+    channel: &'a str,
+    attempt_sid: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SnaJson {
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SnaErrorJson<'a> {
+    attempt_sid: Option<&'a str>,
+    code: u32,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
