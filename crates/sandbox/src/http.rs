@@ -258,8 +258,7 @@ pub(crate) fn router(app: App) -> Router {
         .route("/sandbox/reset", post(admin::reset))
         .route("/sandbox/services/{sid}", post(admin::configure_service))
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(app.clone(), faults))
-        .layer(middleware::from_fn_with_state(app.clone(), authenticate));
+        .layer(middleware::from_fn_with_state(app.clone(), guard));
     Router::new()
         .route("/sandbox/health", get(admin::health))
         .route("/sandbox/sna/{vsid}", get(verify::complete_sna))
@@ -271,31 +270,30 @@ async fn not_found(req: Request) -> ApiError {
     ApiError::not_found(req.uri().path())
 }
 
-async fn authenticate(State(app): State<App>, req: Request, next: Next) -> Response {
+/// Basic auth, then the fault rules: one layer in front of every API route.
+async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     let header = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok());
-    match app.credentials().check(header) {
-        Ok(()) => next.run(req).await,
-        Err(e) => {
-            let mut response = e.into_response();
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
-            );
-            response
-        }
+    if let Err(e) = app.credentials().check(header) {
+        let mut response = e.into_response();
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Basic realm=\"Twilio API\""),
+        );
+        return response;
     }
+    if req.uri().path().starts_with("/sandbox/") || !app.faults_set() {
+        return next.run(req).await;
+    }
+    apply_faults(app, req, next).await
 }
 
 /// Applies the first matching fault rule: waits `LatencyMs`, then answers with the
 /// rule's error or lets the request through.
-async fn faults(State(app): State<App>, req: Request, next: Next) -> Response {
+async fn apply_faults(app: App, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    if path.starts_with("/sandbox/") || !app.faults_set() {
-        return next.run(req).await;
-    }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
         return ApiError::new(400, 20001, "The request body could not be read").into_response();
