@@ -43,7 +43,24 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::transfer::apply_import,
             commands::transfer::cancel_import,
             commands::transfer::export_accounts,
+            commands::sandbox::sandbox_status,
+            commands::sandbox::sandbox_outbox,
+            commands::sandbox::clear_sandbox_outbox,
         ])
+}
+
+/// Starts the embedded Sandbox on 127.0.0.1 (a free port) with its state kept
+/// beside the vault, so a QA session survives a restart of the app.
+fn start_sandbox(vault_path: &std::path::Path) -> Result<twofold_sandbox::RunningSandbox, String> {
+    let config = twofold_sandbox::SandboxConfig {
+        state_file: Some(vault_path.with_file_name("sandbox.json")),
+        ..twofold_sandbox::SandboxConfig::default()
+    };
+    if let Some(dir) = vault_path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    tauri::async_runtime::block_on(twofold_sandbox::serve(config)).map_err(|e| e.to_string())
 }
 
 /// Starts the app; returns when its last window closes.
@@ -70,6 +87,7 @@ pub fn run() {
                     "Cannot find your home folder to keep Twofold's data in; set HOME and start Twofold again.",
                 )
             })?;
+            app.manage(commands::sandbox::SandboxState(start_sandbox(&vault_path)));
             app.manage(state::AppState::new(vault_path));
             Ok(())
         })

@@ -196,6 +196,11 @@ impl RunningSandbox {
         self.app.read(|db, _| db.outbox.clone())
     }
 
+    /// Empties the outbox, as `DELETE /sandbox/outbox` does.
+    pub async fn clear_outbox(&self) {
+        self.app.write(|db, _| db.outbox.clear()).await;
+    }
+
     /// Moves the Sandbox clock forward (expiry, TOTP time), as `POST /sandbox/clock` does.
     pub async fn advance_clock(&self, seconds: u32) {
         self.app

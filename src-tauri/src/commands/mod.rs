@@ -5,5 +5,6 @@
 //! main thread and the window keeps painting their progress.
 
 pub mod accounts;
+pub mod sandbox;
 pub mod transfer;
 pub mod vault;

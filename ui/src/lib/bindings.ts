@@ -60,6 +60,10 @@ export const commands = {
 	 *  numbered), never over an existing file. Returns the files written.
 	 */
 	exportAccounts: (request: ExportRequest) => typedError<string[], AppError>(__TAURI_INVOKE("export_accounts", { request })),
+	sandboxStatus: () => typedError<SandboxStatus, AppError>(__TAURI_INVOKE("sandbox_status")),
+	/**  Newest first, as the room shows them. */
+	sandboxOutbox: () => typedError<OutboxEntry[], AppError>(__TAURI_INVOKE("sandbox_outbox")),
+	clearSandboxOutbox: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_outbox")),
 };
 
 /* Types */
@@ -153,6 +157,27 @@ export type ImportSummary = {
 export type NewVault = {
 	keyring: boolean,
 	passphrase: string | null,
+};
+
+/**  One message the Sandbox "delivered". */
+export type OutboxEntry = {
+	sid: string,
+	channel: string,
+	to: string,
+	locale: string,
+	body: string,
+	code: string | null,
+	serviceSid: string,
+	verificationSid: string,
+	dateCreated: string,
+};
+
+export type SandboxStatus = {
+	/**  `http://127.0.0.1:PORT`: the base URL of both Verify and Lookups. */
+	baseUrl: string,
+	accountSid: string,
+	/**  The Sandbox's fixed, documented token: it guards nothing but the emulator. */
+	authToken: string,
 };
 
 /**  How the user unlocks the vault. */
