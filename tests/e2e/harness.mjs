@@ -42,11 +42,13 @@ export async function startDriver({ env = {} } = {}) {
     launch: async () => {
       const session = await Session.start(base, application);
       // The app is single-instance: a new launch while the last one is still
-      // shutting down would just hand over to it. Ending waits until it is gone.
+      // shutting down would hand over to it (or fail to, and quit). Ending waits
+      // until the process is gone and the bus has let go of its instance name,
+      // which can come a moment later.
       const end = session.end.bind(session);
       session.end = async () => {
         await end();
-        await waitFor("the app to exit", () => !appRunning());
+        await waitFor("the app to exit", () => !appRunning() && !instanceNameOwned());
       };
       return session;
     },
@@ -61,6 +63,23 @@ function appRunning() {
   } catch {
     return false;
   }
+}
+
+/** Whether the running app's single-instance name is still held on the session bus. */
+function instanceNameOwned() {
+  const reply = execFileSync(
+    "dbus-send",
+    [
+      "--session",
+      "--print-reply",
+      "--dest=org.freedesktop.DBus",
+      "/org/freedesktop/DBus",
+      "org.freedesktop.DBus.NameHasOwner",
+      "string:app.twofold.desktop.SingleInstance",
+    ],
+    { encoding: "utf8" },
+  );
+  return /boolean true/.test(reply);
 }
 
 /** The TOTP code oathtool (an independent implementation) gives for a unix time. */

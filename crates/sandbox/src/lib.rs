@@ -67,8 +67,10 @@ pub const SANDBOX_AUTH_TOKEN: &str = "sandbox-auth-token";
 pub const DEFAULT_LISTEN: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 7722);
 
-/// One message a real Verify would have delivered.
+/// One message a real Verify would have delivered: the shape `GET /sandbox/outbox`
+/// answers with and the app's outbox shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct OutboxMessage {
     /// The message's own id (`SM…`).
     pub sid: String,

@@ -32,37 +32,6 @@ pub struct SandboxStatus {
     pub auth_token: String,
 }
 
-/// One message the Sandbox "delivered".
-#[derive(Debug, Clone, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct OutboxEntry {
-    pub sid: String,
-    pub channel: String,
-    pub to: String,
-    pub locale: String,
-    pub body: String,
-    pub code: Option<String>,
-    pub service_sid: String,
-    pub verification_sid: String,
-    pub date_created: String,
-}
-
-impl From<OutboxMessage> for OutboxEntry {
-    fn from(m: OutboxMessage) -> Self {
-        OutboxEntry {
-            sid: m.sid,
-            channel: m.channel,
-            to: m.to,
-            locale: m.locale,
-            body: m.body,
-            code: m.code,
-            service_sid: m.service_sid,
-            verification_sid: m.verification_sid,
-            date_created: m.date_created,
-        }
-    }
-}
-
 #[tauri::command]
 #[specta::specta]
 pub fn sandbox_status(sandbox: State<'_, SandboxState>) -> AppResult<SandboxStatus> {
@@ -77,13 +46,8 @@ pub fn sandbox_status(sandbox: State<'_, SandboxState>) -> AppResult<SandboxStat
 /// Newest first, as the room shows them.
 #[tauri::command]
 #[specta::specta]
-pub fn sandbox_outbox(sandbox: State<'_, SandboxState>) -> AppResult<Vec<OutboxEntry>> {
-    let mut messages: Vec<OutboxEntry> = sandbox
-        .running()?
-        .outbox()
-        .into_iter()
-        .map(OutboxEntry::from)
-        .collect();
+pub fn sandbox_outbox(sandbox: State<'_, SandboxState>) -> AppResult<Vec<OutboxMessage>> {
+    let mut messages = sandbox.running()?.outbox();
     messages.reverse();
     Ok(messages)
 }

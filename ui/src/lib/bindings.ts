@@ -62,7 +62,7 @@ export const commands = {
 	exportAccounts: (request: ExportRequest) => typedError<string[], AppError>(__TAURI_INVOKE("export_accounts", { request })),
 	sandboxStatus: () => typedError<SandboxStatus, AppError>(__TAURI_INVOKE("sandbox_status")),
 	/**  Newest first, as the room shows them. */
-	sandboxOutbox: () => typedError<OutboxEntry[], AppError>(__TAURI_INVOKE("sandbox_outbox")),
+	sandboxOutbox: () => typedError<OutboxMessage[], AppError>(__TAURI_INVOKE("sandbox_outbox")),
 	clearSandboxOutbox: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_outbox")),
 };
 
@@ -159,17 +159,29 @@ export type NewVault = {
 	passphrase: string | null,
 };
 
-/**  One message the Sandbox "delivered". */
-export type OutboxEntry = {
+/**
+ *  One message a real Verify would have delivered: the shape `GET /sandbox/outbox`
+ *  answers with and the app's outbox shows.
+ */
+export type OutboxMessage = {
+	/**  The message's own id (`SM…`). */
 	sid: string,
+	/**  `sms`, `call`, `email`, `whatsapp`, `rcs` or `sna`. */
 	channel: string,
+	/**  The destination: E.164 number or email address. */
 	to: string,
+	/**  The locale the text is in. */
 	locale: string,
+	/**  The text as Twilio would word it, code included. */
 	body: string,
+	/**  The code alone; `None` for SNA, which has none. */
 	code: string | null,
-	serviceSid: string,
-	verificationSid: string,
-	dateCreated: string,
+	/**  The Verify Service (`VA…`). */
+	service_sid: string,
+	/**  The Verification (`VE…`). */
+	verification_sid: string,
+	/**  When it was sent (Sandbox clock), `YYYY-MM-DDTHH:MM:SSZ`. */
+	date_created: string,
 };
 
 export type SandboxStatus = {
