@@ -34,6 +34,12 @@ async fn state_survives_sigkill_and_restart() {
     // SIGKILL: no chance to flush anything the response did not already wait for.
     child.kill().unwrap();
     child.wait().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "factor secrets are for the owner only");
+    }
 
     let (mut child, base) = spawn(&state);
     let api = Api::new(base);
