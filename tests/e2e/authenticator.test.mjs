@@ -1,12 +1,12 @@
 // The Authenticator room, driven as a user drives it: through the real window
-// of the built app, with codes checked against oathtool.
+// of the built fixture.app, with codes checked against oathtool.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, createKeyringVault, oathtool, rowSelector, startDriver, unixNow, waitForToast } from "./harness.mjs";
+import { addByUri, appWithKeyringVault, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
@@ -23,60 +23,48 @@ const VAULTWARDEN = {
   options: { algorithm: "sha256", digits: 8 },
 };
 
-let driver;
-let app;
-
-before(async () => {
-  driver = await startDriver();
-  app = await driver.launch();
-  await createKeyringVault(app);
-});
-
-after(async () => {
-  await app?.end().catch(() => {});
-  driver?.stop();
-});
+const fixture = appWithKeyringVault();
 
 /** Reads an account's code from the screen and the window of unix times it could belong to. */
 async function readCode(title) {
   const before = unixNow();
-  const text = await (await app.find(`${rowSelector(title)} [data-testid=code]`)).text();
+  const text = await (await fixture.app.find(`${rowSelector(title)} [data-testid=code]`)).text();
   const after = unixNow();
   // The list refreshes once a second, so what is shown may be up to a second old.
   return { code: text.replace(/\s/g, ""), times: [before - 1, before, after] };
 }
 
 async function assertCodeMatchesOathtool(account) {
-  await app.waitFind(rowSelector(account.title));
+  await fixture.app.waitFind(rowSelector(account.title));
   const { code, times } = await readCode(account.title);
   const expected = new Set(times.map((time) => oathtool(account.secret, time, account.options)));
   assert.ok(expected.has(code), `code on screen ${code} is not oathtool's ${[...expected].join(" or ")}`);
 }
 
 test("starts empty and says how to add an account", async () => {
-  const empty = await app.waitFind(".empty");
+  const empty = await fixture.app.waitFind(".empty");
   assert.match(await empty.text(), /No accounts yet/);
-  const focused = await app.execute("return document.activeElement?.getAttribute('aria-label')");
+  const focused = await fixture.app.execute("return document.activeElement?.getAttribute('aria-label')");
   assert.equal(focused, "Search accounts");
 });
 
 test("an account added by URI shows oathtool's code, grouped", async () => {
-  await addByUri(app, ACME.uri);
+  await addByUri(fixture.app, ACME.uri);
   await assertCodeMatchesOathtool(ACME);
-  const shown = await (await app.find(`${rowSelector(ACME.title)} [data-testid=code]`)).text();
+  const shown = await (await fixture.app.find(`${rowSelector(ACME.title)} [data-testid=code]`)).text();
   assert.match(shown, /^\d{3} \d{3}$/);
 });
 
 test("SHA-256, 8-digit accounts match oathtool too", async () => {
-  await addByUri(app, VAULTWARDEN.uri);
+  await addByUri(fixture.app, VAULTWARDEN.uri);
   await assertCodeMatchesOathtool(VAULTWARDEN);
-  const shown = await (await app.find(`${rowSelector(VAULTWARDEN.title)} [data-testid=code]`)).text();
+  const shown = await (await fixture.app.find(`${rowSelector(VAULTWARDEN.title)} [data-testid=code]`)).text();
   assert.match(shown, /^\d{4} \d{4}$/);
 });
 
 test("clicking an account copies its code to the clipboard", async () => {
-  await (await app.find(rowSelector(ACME.title))).click();
-  await waitForToast(app, /Copied — clears in 30 s/);
+  await (await fixture.app.find(rowSelector(ACME.title))).click();
+  await waitForToast(fixture.app, /Copied — clears in 30 s/);
   const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }).trim();
   const { times } = await readCode(ACME.title);
   const expected = new Set([times[0] - 1, ...times].map((time) => oathtool(ACME.secret, time)));
@@ -84,38 +72,37 @@ test("clicking an account copies its code to the clipboard", async () => {
 });
 
 test("a bad URI shows what is wrong under the field and keeps the text", async () => {
-  await addByUri(app, "https://example.com/?secret=JBSWY3DPEHPK3PXP");
-  const alert = await app.waitFind("#add-uri-error");
+  await addByUri(fixture.app, "https://example.com/?secret=JBSWY3DPEHPK3PXP");
+  const alert = await fixture.app.waitFind("#add-uri-error");
   assert.match(await alert.text(), /not an otpauth URI: scheme is 'https'/);
-  assert.equal(await (await app.find("#add-uri")).property("value"), "https://example.com/?secret=JBSWY3DPEHPK3PXP");
+  assert.equal(await (await fixture.app.find("#add-uri")).property("value"), "https://example.com/?secret=JBSWY3DPEHPK3PXP");
 
-  await addByUri(app, "otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PX8");
+  await addByUri(fixture.app, "otpauth://totp/Bad:secret?secret=JBSWY3DPEHPK3PX8");
   await waitFor("the base32 error", async () =>
-    /secret: '8' at position 16 is not base32/.test(await (await app.find("#add-uri-error")).text()),
+    /secret: '8' at position 16 is not base32/.test(await (await fixture.app.find("#add-uri-error")).text()),
   );
-  assert.equal((await app.findAll("li.account")).length, 2, "a failed add adds nothing");
+  assert.equal((await fixture.app.findAll("li.account")).length, 2, "a failed add adds nothing");
 });
 
 test("a screenshot of the live codes is saved for the README", async () => {
-  await (await app.find("#add-uri")).clear();
-  await addByUri(app, "otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
-  await addByUri(app, "otpauth://totp/Fastmail:margaret@fastmail.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Fastmail");
-  await app.waitFind(rowSelector("Fastmail (margaret@fastmail.com)"));
-  await app.execute("document.activeElement?.blur()");
+  await (await fixture.app.find("#add-uri")).clear();
+  await addByUri(fixture.app, "otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
+  await addByUri(fixture.app, "otpauth://totp/Fastmail:margaret@fastmail.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Fastmail");
+  await fixture.app.waitFind(rowSelector("Fastmail (margaret@fastmail.com)"));
+  await fixture.app.execute("document.activeElement?.blur()");
   // Let toasts fade and the web view paint the final frame before capturing it.
-  await waitFor("the toasts to clear", async () => (await app.findAll("[role=status]")).length === 0);
+  await waitFor("the toasts to clear", async () => (await fixture.app.findAll("[role=status]")).length === 0);
   await new Promise((resolve) => setTimeout(resolve, 500));
   mkdirSync(screenshotDir, { recursive: true });
-  writeFileSync(join(screenshotDir, "authenticator.png"), await app.screenshot());
+  writeFileSync(join(screenshotDir, "authenticator.png"), await fixture.app.screenshot());
 });
 
 test("accounts survive a restart, unlocked by the keyring, in an encrypted file only the user can read", async () => {
-  await app.end();
-  app = await driver.launch();
+  await fixture.restart();
   await assertCodeMatchesOathtool(ACME);
   await assertCodeMatchesOathtool(VAULTWARDEN);
 
-  const dir = join(driver.dataHome, "twofold");
+  const dir = join(fixture.driver.dataHome, "twofold");
   const files = readdirSync(dir).filter((name) => statSync(join(dir, name)).isFile());
   assert.ok(files.includes("vault.twofold"), `no vault in ${dir}: ${files.join(", ")}`);
   for (const name of files) {
@@ -128,31 +115,30 @@ test("accounts survive a restart, unlocked by the keyring, in an encrypted file 
 });
 
 test("the search field filters as you type and Esc clears it", async () => {
-  const search = await app.find('input[aria-label="Search accounts"]');
+  const search = await fixture.app.find('input[aria-label="Search accounts"]');
   await search.type("vault");
-  await waitFor("the list to narrow", async () => (await app.findAll("li.account")).length === 1);
-  assert.equal((await app.findAll(rowSelector(VAULTWARDEN.title))).length, 1);
+  await waitFor("the list to narrow", async () => (await fixture.app.findAll("li.account")).length === 1);
+  assert.equal((await fixture.app.findAll(rowSelector(VAULTWARDEN.title))).length, 1);
   await search.type("\uE00C");
-  await waitFor("the list to come back", async () => (await app.findAll("li.account")).length === 4);
+  await waitFor("the list to come back", async () => (await fixture.app.findAll("li.account")).length === 4);
 });
 
 test("lock now hides every code until the keyring unlocks the vault again", async () => {
-  await (await app.find(".foot button")).click();
-  await app.waitFind("#unlock-title");
-  assert.equal((await app.findAll("[data-testid=code]")).length, 0);
-  await (await app.find(".gate button")).click();
+  await (await fixture.app.find(".foot button")).click();
+  await fixture.app.waitFind("#unlock-title");
+  assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
+  await (await fixture.app.find(".gate button")).click();
   await assertCodeMatchesOathtool(ACME);
 });
 
 test("removing asks first, then the account is gone for good", async () => {
-  await (await app.find(`button[aria-label="Remove ${VAULTWARDEN.title}"]`)).click();
-  const dialog = await app.waitFind("dialog[open]");
+  await (await fixture.app.find(`button[aria-label="Remove ${VAULTWARDEN.title}"]`)).click();
+  const dialog = await fixture.app.waitFind("dialog[open]");
   assert.match(await dialog.text(), /Remove Vaultwarden\?/);
   await (await dialog.find("button.danger")).click();
-  await waitFor("the account to disappear", async () => (await app.findAll(rowSelector(VAULTWARDEN.title))).length === 0);
+  await waitFor("the account to disappear", async () => (await fixture.app.findAll(rowSelector(VAULTWARDEN.title))).length === 0);
 
-  await app.end();
-  app = await driver.launch();
-  await app.waitFind(rowSelector(ACME.title));
-  assert.equal((await app.findAll(rowSelector(VAULTWARDEN.title))).length, 0);
+  await fixture.restart();
+  await fixture.app.waitFind(rowSelector(ACME.title));
+  assert.equal((await fixture.app.findAll(rowSelector(VAULTWARDEN.title))).length, 0);
 });

@@ -5,6 +5,7 @@
 // data nor another test's.
 
 import { execFileSync, spawn } from "node:child_process";
+import { after, before } from "node:test";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { Session, waitFor } from "./webdriver.mjs";
@@ -110,6 +111,32 @@ export async function createKeyringVault(app) {
   await (await app.find('input[type=radio][value="keyring"]')).click();
   await (await app.find("form button.primary")).click();
   await app.waitFind("#authenticator-title");
+}
+
+/**
+ * The app for one test file: before its tests, a driver of its own and the app
+ * past first run with a keyring vault; after them, both gone. `restart()` ends
+ * the app and launches it again on the same data.
+ */
+export function appWithKeyringVault() {
+  const fixture = {
+    driver: undefined,
+    app: undefined,
+    async restart() {
+      await fixture.app.end();
+      fixture.app = await fixture.driver.launch();
+    },
+  };
+  before(async () => {
+    fixture.driver = await startDriver();
+    fixture.app = await fixture.driver.launch();
+    await createKeyringVault(fixture.app);
+  });
+  after(async () => {
+    await fixture.app?.end().catch(() => {});
+    fixture.driver?.stop();
+  });
+  return fixture;
 }
 
 /** Clicks the first button whose text is exactly `text` (optionally inside `scope`). */

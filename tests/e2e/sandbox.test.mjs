@@ -1,36 +1,24 @@
-// The built-in Sandbox as QA uses it: the app starts it, Settings shows where it
+// The built-in Sandbox as QA uses it: the fixture.app starts it, Settings shows where it
 // listens, a Twilio client sends a verification there over real HTTP, and the
 // outbox in the window shows the message and the code that checks it.
 
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { clickButton, createKeyringVault, startDriver } from "./harness.mjs";
+import { appWithKeyringVault, clickButton } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const TO = "+14155550101";
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
 
-let driver;
-let app;
+const fixture = appWithKeyringVault();
 let sandbox;
 
-before(async () => {
-  driver = await startDriver();
-  app = await driver.launch();
-  await createKeyringVault(app);
-});
-
-after(async () => {
-  await app?.end().catch(() => {});
-  driver?.stop();
-});
-
 async function openSettings() {
-  await (await app.waitFind('a[href="#settings"]')).click();
-  await app.waitFind("#sandbox-title");
-  const read = async (id) => (await app.waitFind(`[data-testid=${id}]`)).text();
+  await (await fixture.app.waitFind('a[href="#settings"]')).click();
+  await fixture.app.waitFind("#sandbox-title");
+  const read = async (id) => (await fixture.app.waitFind(`[data-testid=${id}]`)).text();
   return { base: await read("sandbox-url"), account: await read("sandbox-account"), token: await read("sandbox-token") };
 }
 
@@ -49,7 +37,7 @@ async function twilio(method, path, form) {
 }
 
 async function outboxRows() {
-  const rows = await app.findAll("table.outbox tbody tr");
+  const rows = await fixture.app.findAll("table.outbox tbody tr");
   return Promise.all(rows.map(async (row) => (await row.text()).replace(/\s+/g, " ")));
 }
 
@@ -57,8 +45,8 @@ test("Settings shows the Sandbox on a loopback port and an empty outbox", async 
   sandbox = await openSettings();
   assert.match(sandbox.base, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(sandbox.account, /^AC[0-9a-f]{32}$/);
-  assert.match(await (await app.find(".empty")).text(), /Nothing sent yet/);
-  const current = await app.find('a[aria-current="page"]');
+  assert.match(await (await fixture.app.find(".empty")).text(), /Nothing sent yet/);
+  const current = await fixture.app.find('a[aria-current="page"]');
   assert.equal((await current.text()).trim(), "Settings");
 });
 
@@ -79,7 +67,7 @@ test("a verification sent to the Sandbox shows in the outbox with the code that 
   assert.match(row, new RegExp(`Your Twofold E2E verification code is: ${code}`));
 
   mkdirSync(screenshotDir, { recursive: true });
-  writeFileSync(join(screenshotDir, "sandbox.png"), await app.screenshot());
+  writeFileSync(join(screenshotDir, "sandbox.png"), await fixture.app.screenshot());
 
   const checked = await twilio("POST", `/v2/Services/${sandbox.service}/VerificationCheck`, { To: TO, Code: code });
   assert.equal(checked.status, 200);
@@ -87,9 +75,8 @@ test("a verification sent to the Sandbox shows in the outbox with the code that 
 });
 
 test("the Sandbox keeps its state across a restart of the app", async () => {
-  await app.end();
-  app = await driver.launch();
-  await app.waitFind("#authenticator-title");
+  await fixture.restart();
+  await fixture.app.waitFind("#authenticator-title");
   sandbox = { ...(await openSettings()), service: sandbox.service };
   const service = await twilio("GET", `/v2/Services/${sandbox.service}`);
   assert.equal(service.status, 200);
@@ -98,11 +85,11 @@ test("the Sandbox keeps its state across a restart of the app", async () => {
 });
 
 test("Clear outbox asks once, then empties it", async () => {
-  await clickButton(app, "Clear outbox", ".outbox-head");
-  const dialog = await app.waitFind("dialog[open]");
+  await clickButton(fixture.app, "Clear outbox", ".outbox-head");
+  const dialog = await fixture.app.waitFind("dialog[open]");
   assert.match(await dialog.text(), /1 message|The message/);
-  await clickButton(app, "Clear outbox", "dialog[open]");
-  await app.waitFind(".empty");
+  await clickButton(fixture.app, "Clear outbox", "dialog[open]");
+  await fixture.app.waitFind(".empty");
   assert.deepEqual(await outboxRows(), []);
   const outbox = await twilio("GET", "/sandbox/outbox");
   assert.deepEqual(outbox.body.messages, []);
