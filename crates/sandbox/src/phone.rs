@@ -60,12 +60,12 @@ fn e164_digits(input: &str) -> Option<&str> {
 /// Splits off the calling code (E.164 codes are prefix-free, so the first known
 /// prefix is the one) and classifies the rest.
 fn classify_e164(digits: &str) -> Option<Number> {
-    (1..=3.min(digits.len() - 1)).find_map(|len| {
+    let (plan, national) = (1..=3.min(digits.len() - 1)).find_map(|len| {
         let code: u16 = digits[..len].parse().ok()?;
-        let plan = plan(code)?;
-        let number = plan.classify(&digits[len..])?;
-        Some(number.with_e164(format!("+{digits}")))
-    })
+        Some((plan(code)?, &digits[len..]))
+    })?;
+    let number = plan.classify(national)?;
+    Some(number.with_e164(format!("+{digits}")))
 }
 
 /// The slow path: the crate's parser for anything but strict E.164, and the reason
