@@ -102,12 +102,8 @@ pub(crate) async fn list_entities(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    list_under_service(&app, &req, &sid, ("Entities", "entities"), |db, ctx| {
-        sorted(
-            db.entities.values().filter(|e| e.service_sid == sid),
-            |e| e.seq,
-            |e| e.json(ctx),
-        )
+    list_under_service(&app, &req, &sid, ("Entities", "entities"), |db| {
+        &db.entities
     })
 }
 

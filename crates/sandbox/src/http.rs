@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::model::Ctx;
+use crate::model::{Ctx, ServiceRecord};
 use crate::params::Req;
 use crate::store::App;
 use crate::{admin, factors, lookup, resources, verify};
@@ -61,18 +61,19 @@ pub(crate) fn sorted<'a, T: 'a>(
 }
 
 /// A list of one kind of record under a service: 20404 for an unknown service, else
-/// the page of `records` at `/v2/Services/{sid}/{segment}`.
-pub(crate) fn list_under_service(
+/// the page of the service's records in `table` at `/v2/Services/{sid}/{segment}`.
+pub(crate) fn list_under_service<T: ServiceRecord>(
     app: &App,
     req: &Req,
     sid: &str,
     (segment, key): (&str, &str),
-    records: impl FnOnce(&crate::store::State, &Ctx<'_>) -> Vec<Value>,
+    table: impl FnOnce(&crate::store::State) -> &crate::store::Table<T>,
 ) -> ApiResult {
     let ctx = ctx(app, req);
     let items = app.read(|db, _| {
         crate::verify::service(db, sid)?;
-        Ok::<_, ApiError>(records(db, &ctx))
+        let records = table(db).values().filter(|r| r.service_sid() == sid);
+        Ok::<_, ApiError>(sorted(records, T::seq, |r| r.render(&ctx)))
     })?;
     page(req, &format!("/v2/Services/{sid}/{segment}"), key, items)
 }

@@ -14,6 +14,31 @@ pub(crate) struct Ctx<'a> {
     pub account: &'a str,
 }
 
+/// A record that belongs to one Verify Service and is listed under it in creation order.
+pub(crate) trait ServiceRecord {
+    fn seq(&self) -> u64;
+    fn service_sid(&self) -> &str;
+    fn render(&self, ctx: &Ctx<'_>) -> Value;
+}
+
+macro_rules! service_records {
+    ($($record:ty),*) => {$(
+        impl ServiceRecord for $record {
+            fn seq(&self) -> u64 {
+                self.seq
+            }
+            fn service_sid(&self) -> &str {
+                &self.service_sid
+            }
+            fn render(&self, ctx: &Ctx<'_>) -> Value {
+                self.json(ctx)
+            }
+        }
+    )*};
+}
+
+service_records!(Entity, RateLimit, MessagingConfiguration, Webhook);
+
 fn time_or_null(t: Option<i64>) -> Value {
     t.map_or(Value::Null, |t| Value::String(format_time(t)))
 }

@@ -133,19 +133,9 @@ pub(crate) async fn list_rate_limits(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    list_under_service(
-        &app,
-        &req,
-        &sid,
-        ("RateLimits", "rate_limits"),
-        |db, ctx| {
-            sorted(
-                db.rate_limits.values().filter(|r| r.service_sid == sid),
-                |r| r.seq,
-                |r| r.json(ctx),
-            )
-        },
-    )
+    list_under_service(&app, &req, &sid, ("RateLimits", "rate_limits"), |db| {
+        &db.rate_limits
+    })
 }
 
 pub(crate) async fn fetch_rate_limit(
@@ -372,15 +362,7 @@ pub(crate) async fn list_messaging_configurations(
         &req,
         &sid,
         ("MessagingConfigurations", "messaging_configurations"),
-        |db, ctx| {
-            sorted(
-                db.messaging_configurations
-                    .values()
-                    .filter(|m| m.service_sid == sid),
-                |m| m.seq,
-                |m| m.json(ctx),
-            )
-        },
+        |db| &db.messaging_configurations,
     )
 }
 
@@ -519,12 +501,8 @@ pub(crate) async fn list_webhooks(
     Path(sid): Path<String>,
     req: Req,
 ) -> ApiResult {
-    list_under_service(&app, &req, &sid, ("Webhooks", "webhooks"), |db, ctx| {
-        sorted(
-            db.webhooks.values().filter(|w| w.service_sid == sid),
-            |w| w.seq,
-            |w| w.json(ctx),
-        )
+    list_under_service(&app, &req, &sid, ("Webhooks", "webhooks"), |db| {
+        &db.webhooks
     })
 }
 

@@ -503,3 +503,88 @@ async fn faults_and_outbox_filters() {
         serde_json::json!([])
     );
 }
+
+/// Entities, rate limits, messaging configurations and webhooks list under their own
+/// service only, oldest first, and an unknown service is 20404.
+#[tokio::test]
+async fn lists_under_a_service_hold_only_its_records() {
+    let (_sandbox, api) = start().await;
+    let (mine, other) = (api.service(&[]).await, api.service(&[]).await);
+    for (service, suffix) in [(&other, "other"), (&mine, "a"), (&mine, "b")] {
+        let records: [(&str, Vec<(&str, String)>); 4] = [
+            (
+                "Entities",
+                vec![("Identity", format!("user-{suffix}-0001"))],
+            ),
+            (
+                "RateLimits",
+                vec![("UniqueName", format!("limit_{suffix}"))],
+            ),
+            (
+                "MessagingConfigurations",
+                vec![
+                    (
+                        "Country",
+                        if suffix == "b" { "GB" } else { "US" }.to_owned(),
+                    ),
+                    ("MessagingServiceSid", format!("MG{:032}", 1)),
+                ],
+            ),
+            (
+                "Webhooks",
+                vec![
+                    ("FriendlyName", format!("hook {suffix}")),
+                    ("EventTypes", "*".to_owned()),
+                    ("WebhookUrl", "http://127.0.0.1:9/hook".to_owned()),
+                ],
+            ),
+        ];
+        for (segment, form) in records {
+            let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let created = api
+                .post(&format!("/v2/Services/{service}/{segment}"), &form)
+                .await;
+            assert_eq!(created.status, 201, "{segment}: {}", created.body);
+        }
+    }
+    for (segment, key, field, expected) in [
+        (
+            "Entities",
+            "entities",
+            "identity",
+            ["user-a-0001", "user-b-0001"],
+        ),
+        (
+            "RateLimits",
+            "rate_limits",
+            "unique_name",
+            ["limit_a", "limit_b"],
+        ),
+        (
+            "MessagingConfigurations",
+            "messaging_configurations",
+            "country",
+            ["US", "GB"],
+        ),
+        (
+            "Webhooks",
+            "webhooks",
+            "friendly_name",
+            ["hook a", "hook b"],
+        ),
+    ] {
+        let listed = api.get(&format!("/v2/Services/{mine}/{segment}")).await;
+        assert_eq!(listed.status, 200, "{segment}");
+        let values: Vec<&str> = listed.body[key]
+            .as_array()
+            .unwrap_or_else(|| panic!("{segment}: {}", listed.body))
+            .iter()
+            .map(|r| r[field].as_str().unwrap_or_default())
+            .collect();
+        assert_eq!(values, expected, "{segment}");
+        let unknown = api
+            .get(&format!("/v2/Services/VA{:032}/{segment}", 0))
+            .await;
+        assert_eq!(unknown.code(), 20404, "{segment}");
+    }
+}
