@@ -30,7 +30,6 @@
 //! gathers them for callers that only pass errors on.
 
 mod account;
-mod atomic;
 mod code;
 pub mod formats;
 mod otpauth;

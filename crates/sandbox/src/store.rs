@@ -234,30 +234,6 @@ fn load(path: &Path) -> Result<State, SandboxError> {
     }
 }
 
-/// Writes `bytes` to `path` so that a crash leaves either the old or the new file.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    // Owner-only, like the vault: the state holds the TOTP secrets of the factors
-    // created here, which QA may also have added to their authenticator.
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&tmp)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(&tmp, path)?;
-    std::fs::File::open(&dir)?.sync_all()
-}
-
 async fn write_loop(app: App, path: PathBuf, dirty: Arc<Notify>, written: watch::Sender<u64>) {
     loop {
         dirty.notified().await;
@@ -273,7 +249,9 @@ async fn write_loop(app: App, path: PathBuf, dirty: Arc<Notify>, written: watch:
             }
         };
         let target = path.clone();
-        match tokio::task::spawn_blocking(move || write_atomically(&target, &bytes)).await {
+        match tokio::task::spawn_blocking(move || twofold_atomic_file::overwrite(&target, &bytes))
+            .await
+        {
             Ok(Ok(())) => {}
             Ok(Err(source)) => eprintln!(
                 "twofold-sandbox: {}",

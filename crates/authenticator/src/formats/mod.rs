@@ -424,7 +424,7 @@ impl ExportFile {
     /// Writes the file to `path` as a new file readable by its owner alone
     /// (it holds secrets); an existing file is never replaced.
     pub fn write_new(&self, path: &Path) -> io::Result<()> {
-        crate::atomic::write_new(path, &self.bytes)
+        twofold_atomic_file::write_new(path, &self.bytes)
     }
 }
 

@@ -20,7 +20,9 @@ use zeroize::Zeroizing;
 pub use crypto::KdfParams;
 
 use crate::account::{Account, AccountId};
-use crate::{atomic, record};
+use twofold_atomic_file as atomic;
+
+use crate::record;
 use crypto::{Key, NONCE_LEN, NoRandomness, SALT_LEN};
 use format::{Header, Kdf, ReadError, Slot, Source};
 use keyring::KeyringError;
