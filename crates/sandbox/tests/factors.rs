@@ -28,6 +28,29 @@ async fn sandbox_now(api: &Api) -> u64 {
         .unix_timestamp() as u64
 }
 
+/// Creates a TOTP factor for the entity at `base` with a known secret.
+async fn totp_factor(api: &Api, base: &str, name: &str, secret: &str) -> common::Reply {
+    api.post(
+        &format!("{base}/Factors"),
+        &[
+            ("FriendlyName", name),
+            ("FactorType", "totp"),
+            ("Binding.Secret", secret),
+        ],
+    )
+    .await
+}
+
+/// Sends five wrong codes to a factor or challenge, each leaving it `status`, and
+/// answers the sixth.
+async fn five_wrong_codes_then(api: &Api, path: &str, status: &str) -> common::Reply {
+    for _ in 0..5 {
+        let reply = api.post(path, &[("AuthPayload", "000000")]).await;
+        assert_eq!(reply.str("status"), status);
+    }
+    api.post(path, &[("AuthPayload", "000000")]).await
+}
+
 type Received = Arc<Mutex<Vec<(String, Vec<(String, String)>)>>>;
 
 async fn receive(State(seen): State<Received>, headers: HeaderMap, body: String) {
@@ -227,39 +250,13 @@ async fn totp_attempt_limits_and_expiry() {
     assert_eq!((push.status, push.code()), (403, 60204));
 
     let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
-    let created = api
-        .post(
-            &format!("{base}/Factors"),
-            &[
-                ("FriendlyName", "f"),
-                ("FactorType", "totp"),
-                ("Binding.Secret", secret),
-            ],
-        )
-        .await;
+    let created = totp_factor(&api, &base, "f", secret).await;
     assert_eq!(created.body["binding"]["secret"], secret);
     let factor = format!("{base}/Factors/{}", created.str("sid"));
-    for _ in 0..5 {
-        assert_eq!(
-            api.post(&factor, &[("AuthPayload", "000000")])
-                .await
-                .str("status"),
-            "unverified"
-        );
-    }
-    let sixth = api.post(&factor, &[("AuthPayload", "000000")]).await;
+    let sixth = five_wrong_codes_then(&api, &factor, "unverified").await;
     assert_eq!((sixth.status, sixth.code()), (429, 60310));
 
-    let second = api
-        .post(
-            &format!("{base}/Factors"),
-            &[
-                ("FriendlyName", "g"),
-                ("FactorType", "totp"),
-                ("Binding.Secret", secret),
-            ],
-        )
-        .await;
+    let second = totp_factor(&api, &base, "g", secret).await;
     let factor = format!("{base}/Factors/{}", second.str("sid"));
     let now = sandbox_now(&api).await;
     assert_eq!(
@@ -275,18 +272,8 @@ async fn totp_attempt_limits_and_expiry() {
         )
         .await;
     let path = format!("{base}/Challenges/{}", challenge.str("sid"));
-    for _ in 0..5 {
-        assert_eq!(
-            api.post(&path, &[("AuthPayload", "000000")])
-                .await
-                .str("status"),
-            "pending"
-        );
-    }
-    assert_eq!(
-        api.post(&path, &[("AuthPayload", "000000")]).await.code(),
-        60308
-    );
+    let sixth = five_wrong_codes_then(&api, &path, "pending").await;
+    assert_eq!(sixth.code(), 60308);
 
     let challenge = api
         .post(
