@@ -10,6 +10,7 @@
 
 mod commands;
 mod error;
+mod events;
 mod screen;
 mod state;
 
@@ -17,7 +18,7 @@ use tauri::Manager;
 use twofold_authenticator::Vault;
 
 use crate::error::{AppError, ErrorKind};
-use tauri_specta::{Builder, collect_commands};
+use tauri_specta::{Builder, collect_commands, collect_events};
 
 /// Every command the web view may call, for the invoke handler and the
 /// TypeScript bindings alike.
@@ -46,6 +47,10 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::sandbox::sandbox_status,
             commands::sandbox::sandbox_outbox,
             commands::sandbox::clear_sandbox_outbox,
+        ])
+        .events(collect_events![
+            events::AccountsChanged,
+            events::VaultLocked
         ])
 }
 
@@ -88,7 +93,13 @@ pub fn run() {
                 )
             })?;
             app.manage(commands::sandbox::SandboxState(start_sandbox(&vault_path)));
-            app.manage(state::AppState::new(vault_path));
+            app.manage(state::AppState::new(vault_path.clone(), app.handle().clone()));
+            if let Err(error) = events::watch_vault(app.handle().clone(), &vault_path) {
+                // The app still works; it shows other processes' changes after
+                // its next own save or a restart.
+                eprintln!("twofold: cannot watch the vault for changes made elsewhere: {error}");
+            }
+            events::start_code_ticker(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!());

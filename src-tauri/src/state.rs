@@ -1,32 +1,42 @@
 //! The app's state: the vault (locked or not) and an import waiting for the
 //! user's go-ahead.
 //!
-//! Every change to the accounts is made on a copy and committed to the vault
-//! file before it replaces what is in memory, so a failed save changes
-//! nothing the user can see.
+//! Every change to the accounts goes through [`Vault::transact`], which
+//! applies it to the vault file as it is on disk (other processes may have
+//! saved meanwhile) and keeps it in memory only once saved, so a failed save
+//! changes nothing the user can see. Whatever changes the accounts, here or
+//! in another process, is pushed to the web view as an event.
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tauri::AppHandle;
 use twofold_authenticator::formats::ImportPreview;
-use twofold_authenticator::{Account, AccountId};
+use twofold_authenticator::{Account, AccountId, OtpKind};
 use twofold_authenticator::{Protection, Unlock, Vault, VaultError, VaultInfo};
 
+use crate::commands::accounts::{AccountCode, account_codes};
 use crate::error::{AppError, AppResult, ErrorKind};
+use crate::events;
 
 pub struct AppState {
     vault_path: PathBuf,
     vault: Mutex<Option<Vault>>,
     pending_import: Mutex<Option<ImportPreview>>,
+    /// The time step of every account when codes were last pushed.
+    pushed_steps: Mutex<Vec<u64>>,
+    app: AppHandle,
 }
 
 impl AppState {
-    pub fn new(vault_path: PathBuf) -> AppState {
+    pub fn new(vault_path: PathBuf, app: AppHandle) -> AppState {
         AppState {
             vault_path,
             vault: Mutex::new(None),
             pending_import: Mutex::new(None),
+            pushed_steps: Mutex::new(Vec::new()),
+            app,
         }
     }
 
@@ -87,18 +97,66 @@ impl AppState {
         self.with_vault(|vault| Ok(read(vault.accounts())))
     }
 
-    /// Applies `change` to a copy of the accounts, commits the copy to the
-    /// vault file, and only then makes it current.
+    /// Applies `change` to the accounts as saved now (see [`Vault::transact`])
+    /// and pushes the result to the web view.
     pub fn change<T>(
         &self,
         change: impl FnOnce(&mut Vec<Account>) -> AppResult<T>,
     ) -> AppResult<T> {
-        self.with_vault(|vault| {
-            let mut next = vault.accounts().to_vec();
-            let outcome = change(&mut next)?;
-            vault.commit(next).map_err(vault_error)?;
-            Ok(outcome)
-        })
+        self.change_vault(|vault| vault.transact(change))
+    }
+
+    /// Runs a change on the unlocked vault, then pushes its accounts to the
+    /// web view.
+    pub fn change_vault<T>(&self, change: impl FnOnce(&mut Vault) -> AppResult<T>) -> AppResult<T> {
+        let (outcome, codes) = self.with_vault(|vault| {
+            let outcome = change(vault)?;
+            Ok((outcome, self.codes_of(vault)))
+        })?;
+        events::accounts_changed(&self.app, codes);
+        Ok(outcome)
+    }
+
+    /// Catches up with a save made by another process (the file watcher
+    /// calls this) and pushes the accounts when they changed. If the file no
+    /// longer opens with this vault's key, the vault is locked and the web
+    /// view told why.
+    pub fn catch_up(&self) {
+        let caught_up = match lock(&self.vault).as_mut() {
+            None => return,
+            Some(vault) => vault
+                .reload()
+                .map(|changed| changed.then(|| self.codes_of(vault))),
+        };
+        match caught_up {
+            Ok(Some(codes)) => events::accounts_changed(&self.app, codes),
+            Ok(None) => {}
+            Err(error) => {
+                self.lock();
+                events::vault_locked(&self.app, vault_error(error).message);
+            }
+        }
+    }
+
+    /// The codes, when any account's code has moved to its next time step
+    /// since they were last pushed (the code ticker calls this every second).
+    pub fn codes_if_due(&self) -> Option<Vec<AccountCode>> {
+        let guard = lock(&self.vault);
+        let vault = guard.as_ref()?;
+        let now = unix_now();
+        let steps = time_steps(vault.accounts(), now);
+        if *lock(&self.pushed_steps) == steps {
+            return None;
+        }
+        Some(self.codes_of(vault))
+    }
+
+    /// The accounts as the web view shows them, remembering which time
+    /// steps their codes belong to.
+    fn codes_of(&self, vault: &Vault) -> Vec<AccountCode> {
+        let now = unix_now();
+        *lock(&self.pushed_steps) = time_steps(vault.accounts(), now);
+        account_codes(vault.accounts(), now)
     }
 
     /// Keeps an import preview until the user confirms or cancels it.
@@ -149,6 +207,23 @@ fn position(accounts: &[Account], id: &str) -> AppResult<usize> {
         .ok_or_else(AppError::not_found_account)
 }
 
+/// Which code each account shows at `now`: its time step, or its counter.
+fn time_steps(accounts: &[Account], now: u64) -> Vec<u64> {
+    accounts
+        .iter()
+        .map(|account| match account.otp.kind() {
+            OtpKind::Totp { period } | OtpKind::Steam { period } => now / u64::from(period.max(1)),
+            OtpKind::Hotp { counter } => counter,
+        })
+        .collect()
+}
+
+impl From<VaultError> for AppError {
+    fn from(error: VaultError) -> AppError {
+        vault_error(error)
+    }
+}
+
 pub fn vault_error(error: VaultError) -> AppError {
     let kind = match &error {
         VaultError::WrongPassphrase { .. }
@@ -156,11 +231,11 @@ pub fn vault_error(error: VaultError) -> AppError {
         | VaultError::KdfParams { .. }
         | VaultError::NoPassphraseSlot { .. }
         | VaultError::NoKeyringSlot { .. }
-        | VaultError::LastSlot => ErrorKind::InvalidInput,
+        | VaultError::LastSlot
+        | VaultError::AlreadyThere { .. } => ErrorKind::InvalidInput,
         VaultError::KeyringUnavailable { .. }
         | VaultError::KeyringLocked { .. }
         | VaultError::KeyringKeyMissing { .. } => ErrorKind::Keyring,
-        VaultError::NoSuchAccount { .. } => ErrorKind::NotFound,
         _ => ErrorKind::Storage,
     };
     AppError::new(kind, error.to_string())

@@ -30,7 +30,7 @@ async function readCode(title) {
   const before = unixNow();
   const text = await (await fixture.app.find(`${rowSelector(title)} [data-testid=code]`)).text();
   const after = unixNow();
-  // The list refreshes once a second, so what is shown may be up to a second old.
+  // Codes are pushed just after they turn over, so what is shown may be up to a second old.
   return { code: text.replace(/\s/g, ""), times: [before - 1, before, after] };
 }
 

@@ -9,10 +9,18 @@
 //!   vault, whose last good copy a user may need.
 //! - [`overwrite`] keeps none: the Sandbox's state, saved after every change.
 //! - [`write_new`] creates a file that must not exist yet: exports.
+//!
+//! Several processes may change one file (the app and `twofold-cli` share the
+//! vault), so a writer holds a [`FileLock`] across read-modify-write. It is an
+//! advisory `flock` on a `.lock` file beside the data (the data file itself is
+//! replaced by every save, so a lock on it would be lost), taken through the
+//! standard library's [`std::fs::File::try_lock`]. The kernel drops it when the
+//! holder exits, even by SIGKILL, so a crashed writer never leaves it stuck.
 
-use std::fs::{self, OpenOptions};
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// The file that holds the previous content of `path` after a [`replace`].
 pub fn backup_path(path: &Path) -> PathBuf {
@@ -28,6 +36,109 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Writes `bytes` to `path` as [`replace`] does, without keeping a `.bak`.
 pub fn overwrite(path: &Path, bytes: &[u8]) -> io::Result<()> {
     swap_in(path, bytes, Backup::None)
+}
+
+/// The file whose lock guards `path` (see [`FileLock`]).
+pub fn lock_path(path: &Path) -> PathBuf {
+    sibling(path, ".lock")
+}
+
+/// Why a [`FileLock`] was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another process held the lock for the whole wait.
+    #[error("{} is held by another process", lock.display())]
+    Busy {
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// The lock file could not be created or locked.
+    #[error("cannot lock {}: {source}", lock.display())]
+    Io {
+        /// The lock file.
+        lock: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+}
+
+/// An exclusive advisory lock on `path`'s [`lock_path`], released on drop or
+/// when the process ends, however it ends.
+#[derive(Debug)]
+pub struct FileLock {
+    // Held for its lock; closing it releases the lock.
+    _file: File,
+}
+
+impl FileLock {
+    /// Waits up to `wait` for the lock on `path`.
+    pub fn acquire(path: &Path, wait: Duration) -> Result<FileLock, LockError> {
+        let file = open_lock_file(path)?;
+        let deadline = Instant::now() + wait;
+        // Writers hold the lock for milliseconds; a short poll keeps waiters
+        // responsive without a blocking call that could never time out.
+        let mut pause = Duration::from_millis(2);
+        loop {
+            match try_lock(&file, path)? {
+                true => return Ok(FileLock { _file: file }),
+                false if Instant::now() >= deadline => {
+                    return Err(LockError::Busy {
+                        lock: lock_path(path),
+                    });
+                }
+                false => {
+                    std::thread::sleep(
+                        pause.min(deadline.saturating_duration_since(Instant::now())),
+                    );
+                    pause = (pause * 2).min(Duration::from_millis(50));
+                }
+            }
+        }
+    }
+
+    /// Takes the lock on `path` only if nobody holds it now.
+    pub fn try_acquire(path: &Path) -> Result<FileLock, LockError> {
+        let file = open_lock_file(path)?;
+        match try_lock(&file, path)? {
+            true => Ok(FileLock { _file: file }),
+            false => Err(LockError::Busy {
+                lock: lock_path(path),
+            }),
+        }
+    }
+}
+
+fn open_lock_file(path: &Path) -> Result<File, LockError> {
+    let lock = lock_path(path);
+    // The first writer of a new file may find no folder yet, as a save would.
+    if let Some(dir) = lock.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(|source| LockError::Io {
+            lock: lock.clone(),
+            source,
+        })?;
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+        .open(&lock)
+        .map_err(|source| LockError::Io { lock, source })
+}
+
+/// `Ok(false)` when another holder has it.
+fn try_lock(file: &File, path: &Path) -> Result<bool, LockError> {
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(TryLockError::WouldBlock) => Ok(false),
+        Err(TryLockError::Error(source)) => Err(LockError::Io {
+            lock: lock_path(path),
+            source,
+        }),
+    }
 }
 
 #[derive(PartialEq, Eq)]
@@ -161,6 +272,40 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_held_lock_makes_others_wait_then_fail_and_is_free_once_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        let held = FileLock::try_acquire(&path).unwrap();
+        // Each open is its own lock holder, as another process's would be.
+        assert!(matches!(
+            FileLock::try_acquire(&path),
+            Err(LockError::Busy { .. })
+        ));
+        let started = Instant::now();
+        let busy = FileLock::acquire(&path, Duration::from_millis(150)).unwrap_err();
+        assert!(started.elapsed() >= Duration::from_millis(150));
+        assert_eq!(
+            busy.to_string(),
+            format!("{} is held by another process", lock_path(&path).display())
+        );
+        drop(held);
+        FileLock::acquire(&path, Duration::from_millis(150)).unwrap();
+    }
+
+    #[test]
+    fn a_waiting_writer_gets_the_lock_when_the_holder_lets_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data");
+        let held = FileLock::try_acquire(&path).unwrap();
+        let releaser = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            drop(held);
+        });
+        FileLock::acquire(&path, Duration::from_secs(5)).unwrap();
+        releaser.join().unwrap();
     }
 
     #[test]

@@ -81,3 +81,12 @@ impl Account {
         }
     }
 }
+
+/// The position after every account's: where a new one goes.
+pub(crate) fn next_position(accounts: &[Account]) -> u32 {
+    accounts
+        .iter()
+        .map(|account| account.position.saturating_add(1))
+        .max()
+        .unwrap_or(0)
+}

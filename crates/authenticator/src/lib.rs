@@ -41,7 +41,9 @@ mod vault;
 pub use account::{Account, AccountId, AccountIdError};
 pub use otpauth::{Algorithm, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
-pub use vault::{KdfParams, Passphrase, Protection, Unlock, Vault, VaultError, VaultInfo};
+pub use vault::{
+    KdfParams, LOCK_WAIT, Passphrase, Protection, Unlock, Vault, VaultError, VaultInfo,
+};
 
 /// Any error of this crate; each module's error converts into it.
 #[derive(Debug, thiserror::Error)]

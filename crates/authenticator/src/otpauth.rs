@@ -338,6 +338,21 @@ impl OtpAuth {
         &self.name
     }
 
+    /// "Issuer: name", or the name alone: how an account is named to the user.
+    pub fn label(&self) -> String {
+        match self.issuer() {
+            Some(issuer) => format!("{issuer}: {}", self.name),
+            None => self.name.clone(),
+        }
+    }
+
+    /// Whether `other` is the same account: the same key and code kind. A
+    /// renamed or re-tagged copy is still the same account, as its codes are.
+    pub fn same_key(&self, other: &OtpAuth) -> bool {
+        self.secret == other.secret
+            && std::mem::discriminant(&self.kind) == std::mem::discriminant(&other.kind)
+    }
+
     /// The shared key.
     pub fn secret(&self) -> &Secret {
         &self.secret

@@ -5,17 +5,23 @@
 use std::fs;
 use std::path::Path;
 
-use twofold_authenticator::{KdfParams, Passphrase, Protection, Unlock, Vault, VaultError};
+use twofold_authenticator::{
+    Account, KdfParams, Passphrase, Protection, Unlock, Vault, VaultError,
+};
 
 mod vault_support;
-use vault_support::{CHEAP, account, header_end, header_text, passphrase, with_header};
+use vault_support::{CHEAP, account, add_all, header_end, header_text, passphrase, with_header};
 
 fn vault_with_two_accounts(path: &Path) -> Vault {
     let mut vault =
         Vault::create(path, Protection::Passphrase(passphrase("correct horse"))).unwrap();
-    vault.add(account("GitHub", "JBSWY3DPEHPK3PXP")).unwrap();
-    vault.add(account("GitLab", "GEZDGNBVGY3TQOJQ")).unwrap();
-    vault.save().unwrap();
+    add_all(
+        &mut vault,
+        [
+            account("GitHub", "JBSWY3DPEHPK3PXP"),
+            account("GitLab", "GEZDGNBVGY3TQOJQ"),
+        ],
+    );
     vault
 }
 
@@ -157,28 +163,57 @@ fn create_never_replaces_an_existing_file() {
 }
 
 #[test]
-fn accounts_are_added_updated_and_removed_by_id() {
+fn a_transaction_changes_and_saves_the_accounts_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("vault.bin");
     let mut vault = vault_with_two_accounts(&path);
-    let first = vault.accounts()[0].clone();
-    assert!(matches!(
-        vault.add(first.clone()).unwrap_err(),
-        VaultError::DuplicateAccount { .. }
-    ));
-    let mut renamed = first.clone();
+    let mut renamed = vault.accounts()[0].clone();
     renamed.otp.set_name("you");
     renamed.last_used_at = Some(1_800_000_000);
-    vault.update(renamed.clone()).unwrap();
-    let removed = vault.remove(vault.accounts()[1].id).unwrap();
-    assert!(matches!(
-        vault.remove(removed.id).unwrap_err(),
-        VaultError::NoSuchAccount { .. }
-    ));
-    vault.save().unwrap();
+    vault
+        .transact(|accounts| {
+            accounts[0] = renamed.clone();
+            accounts.remove(1);
+            Ok::<(), VaultError>(())
+        })
+        .unwrap();
     let reopened = open(&path, "correct horse").unwrap();
-    assert_eq!(reopened.accounts(), [renamed]);
+    assert_eq!(reopened.accounts(), [renamed.clone()]);
     assert_eq!(Vault::inspect(&path).unwrap().accounts, 1);
+
+    // A change that fails leaves memory and file as they were.
+    let file = fs::read(&path).unwrap();
+    let refused = vault.transact(|accounts| {
+        accounts.clear();
+        Err::<(), VaultError>(VaultError::LastSlot)
+    });
+    assert!(matches!(refused, Err(VaultError::LastSlot)));
+    assert_eq!(vault.accounts(), [renamed]);
+    assert_eq!(fs::read(&path).unwrap(), file);
+}
+
+#[test]
+fn adding_an_account_the_vault_keeps_is_refused_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    let mut vault = vault_with_two_accounts(&path);
+    let file = fs::read(&path).unwrap();
+    // The same key under another label is still the same account.
+    let twin = account("GitHub", "JBSWY3DPEHPK3PXP").otp;
+    let error = vault.add_account(twin, 1_800_000_000).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "“GitHub: me” is already in the vault with the same secret; nothing was added"
+    );
+    assert_eq!(fs::read(&path).unwrap(), file, "nothing was saved");
+
+    let added = vault
+        .add_account(account("Codeberg", "KRSXG5CTMVRXEZLU").otp, 1_800_000_000)
+        .unwrap();
+    assert_eq!(added.position, 2, "after the others");
+    let reopened = open(&path, "correct horse").unwrap();
+    assert_eq!(reopened.accounts().len(), 3);
+    assert_eq!(reopened.accounts()[2], added);
 }
 
 #[test]
@@ -301,7 +336,7 @@ fn debug_output_shows_no_secret() {
 }
 
 #[test]
-fn commit_replaces_every_account_or_none() {
+fn a_transaction_that_cannot_be_saved_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("data");
     let path = folder.join("vault.bin");
@@ -309,7 +344,13 @@ fn commit_replaces_every_account_or_none() {
     let before = vault.accounts().to_vec();
 
     let imported = vec![account("Imported", "KRSXG5CTMVRXEZLU")];
-    vault.commit(imported.clone()).unwrap();
+    let replace_all = |with: Vec<Account>| {
+        move |accounts: &mut Vec<Account>| {
+            *accounts = with;
+            Ok::<(), VaultError>(())
+        }
+    };
+    vault.transact(replace_all(imported.clone())).unwrap();
     assert_eq!(vault.accounts(), imported);
     assert_eq!(open(&path, "correct horse").unwrap().accounts(), imported);
 
@@ -317,7 +358,7 @@ fn commit_replaces_every_account_or_none() {
     // root cannot write into) leaves the accounts as they were.
     fs::remove_dir_all(&folder).unwrap();
     fs::write(&folder, b"not a folder").unwrap();
-    let error = vault.commit(before).unwrap_err();
+    let error = vault.transact(replace_all(before)).unwrap_err();
     assert!(matches!(error, VaultError::Write { .. }), "{error:?}");
     assert_eq!(vault.accounts(), imported);
 }

@@ -39,8 +39,7 @@ fn a_keyring_vault_unlocks_without_a_passphrase() {
     let path = dir.path().join("vault.bin");
     let mut vault = Vault::create(&path, Protection::Keyring)
         .expect("a Secret Service must be running (make test starts gnome-keyring)");
-    vault.add(account()).unwrap();
-    vault.save().unwrap();
+    vault_support::add_all(&mut vault, [account()]);
     let entry = keyring_entry(&path);
     assert_eq!(
         entry.get_password().unwrap().len(),
@@ -86,8 +85,7 @@ fn either_slot_unlocks_a_vault_that_has_both() {
         Protection::KeyringAndPassphrase(passphrase("correct horse")),
     )
     .unwrap();
-    vault.add(account()).unwrap();
-    vault.save().unwrap();
+    vault_support::add_all(&mut vault, [account()]);
     let by_keyring = Vault::open(&path, Unlock::Keyring).unwrap();
     let by_passphrase =
         Vault::open(&path, Unlock::Passphrase(passphrase("correct horse"))).unwrap();

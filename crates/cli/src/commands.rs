@@ -82,7 +82,10 @@ impl CliError {
             | CliError::NoMatch(_)
             | CliError::NoAccounts
             | CliError::Format(FormatError::NoQrCode { .. }) => 1,
-            CliError::Uri(_) | CliError::Format(_) | CliError::Qr(_) => 3,
+            CliError::Uri(_)
+            | CliError::Format(_)
+            | CliError::Qr(_)
+            | CliError::Vault(VaultError::AlreadyThere { .. }) => 3,
             CliError::Vault(_) | CliError::Missing { .. } => 4,
             CliError::Read { .. } | CliError::Write { .. } | CliError::NoDataDir => 5,
         }
@@ -236,13 +239,6 @@ fn print_json(value: &impl Serialize) {
     );
 }
 
-fn label(otp: &OtpAuth) -> String {
-    match otp.issuer() {
-        Some(issuer) => format!("{issuer}: {}", otp.name()),
-        None => otp.name().to_owned(),
-    }
-}
-
 fn kind_json(kind: OtpKind) -> serde_json::Value {
     match kind {
         OtpKind::Totp { period } => json!({"type": "totp", "period": period}),
@@ -279,22 +275,18 @@ fn code(cli: &Cli, name: Option<&str>, uri: Option<&str>) -> Result<()> {
     }
     let single = name.is_some() && matches.len() == 1;
     let mut rows = Vec::new();
-    for mut account in matches {
+    for account in matches {
         let is_hotp = matches!(account.otp.kind(), OtpKind::Hotp { .. });
         // An HOTP code is used up once shown, so only a single, named
         // account's is shown, and its counter moves on.
-        let code = if is_hotp && !single {
-            None
-        } else {
-            Some(Zeroizing::new(account.otp.code_at(now)))
-        };
         if is_hotp && single {
-            account.otp.advance_counter();
-            account.last_used_at = Some(now);
-            vault.update(account.clone())?;
-            vault.save()?;
+            rows.push(use_hotp_code(&mut vault, &account, now)?);
+        } else if is_hotp {
+            rows.push((account, None));
+        } else {
+            let code = Zeroizing::new(account.otp.code_at(now));
+            rows.push((account, Some(code)));
         }
-        rows.push((account, code));
     }
     if cli.json {
         let json: Vec<_> = rows
@@ -321,15 +313,34 @@ fn code(cli: &Cli, name: Option<&str>, uri: Option<&str>) -> Result<()> {
                 .map_or("(hotp: run `code NAME` to use the next code)", |code| {
                     code.as_str()
                 });
-            println!("{shown:<8}  {}", label(&account.otp));
+            println!("{shown:<8}  {}", account.otp.label());
         }
     }
     Ok(())
 }
 
+/// Shows an HOTP account's code and moves its counter on, as saved in the
+/// vault now (another process may have used a code meanwhile).
+fn use_hotp_code(
+    vault: &mut Vault,
+    account: &Account,
+    now: u64,
+) -> Result<(Account, Option<Zeroizing<String>>)> {
+    vault.transact(|accounts| {
+        let current = accounts
+            .iter_mut()
+            .find(|other| other.id == account.id)
+            .ok_or_else(|| CliError::NoMatch(account.otp.label()))?;
+        let code = Zeroizing::new(current.otp.code_at(now));
+        current.otp.advance_counter();
+        current.last_used_at = Some(now);
+        Ok((current.clone(), Some(code)))
+    })
+}
+
 fn matches_name(account: &Account, name: &str) -> bool {
     let name = name.to_lowercase();
-    account.id.to_string() == name || label(&account.otp).to_lowercase().contains(&name)
+    account.id.to_string() == name || account.otp.label().to_lowercase().contains(&name)
 }
 
 fn list(cli: &Cli) -> Result<()> {
@@ -355,35 +366,17 @@ fn list(cli: &Cli) -> Result<()> {
         print_json(&json);
     } else {
         for account in vault.accounts() {
-            println!("{}  {}", account.id, label(&account.otp));
+            println!("{}  {}", account.id, account.otp.label());
         }
     }
     Ok(())
 }
 
 fn add(cli: &Cli, uri: &str) -> Result<()> {
-    // Parsed first so that a bad URI is reported as such, not as a file.
-    OtpAuth::parse(uri)?;
-    let mut vault = open_vault(cli)?;
-    let preview = formats::import(
-        uri.as_bytes(),
-        Some(Format::OtpauthList),
-        None,
-        vault.accounts(),
-    )?;
-    if let Some(duplicate) = preview.duplicates.first() {
-        eprintln!(
-            "twofold-cli: {} is already in the vault; nothing added",
-            label(&duplicate.imported.otp)
-        );
-        return Ok(());
-    }
-    let mut accounts = vault.accounts().to_vec();
-    let ids = preview.apply(&mut accounts, now())?;
-    vault.commit(accounts)?;
-    for id in ids {
-        println!("{id}");
-    }
+    // Parsed first so that a bad URI is reported as such, not as a vault error.
+    let otp = OtpAuth::parse(uri)?;
+    let account = open_vault(cli)?.add_account(otp, now())?;
+    println!("{}", account.id);
     Ok(())
 }
 
@@ -425,9 +418,7 @@ fn import(
     if dry_run {
         return Ok(());
     }
-    let mut accounts = vault.accounts().to_vec();
-    preview.apply(&mut accounts, now())?;
-    vault.commit(accounts)?;
+    vault.transact(|accounts| preview.apply(accounts, now()).map_err(CliError::from))?;
     Ok(())
 }
 
@@ -452,10 +443,10 @@ fn print_preview(cli: &Cli, preview: &ImportPreview, dry_run: bool) {
         preview.unreadable.len()
     );
     for added in &preview.added {
-        println!("  + {}", label(&added.otp));
+        println!("  + {}", added.otp.label());
     }
     for duplicate in &preview.duplicates {
-        println!("  = {} (already there)", label(&duplicate.imported.otp));
+        println!("  = {} (already there)", duplicate.imported.otp.label());
     }
     for unreadable in &preview.unreadable {
         println!("  ! {unreadable}");

@@ -17,6 +17,10 @@
 //! stderr. Files written hold secrets: they are created with mode 0600 and
 //! never overwrite an existing file.
 //!
+//! The app and any number of `twofold-cli` processes may use one vault at
+//! once: every change is applied under a lock to the vault as it is on disk,
+//! so none is lost (see `docs/vault-format.md`).
+//!
 //! Exit codes (also in `--help`):
 //!
 //! | code | meaning |
@@ -24,8 +28,8 @@
 //! | 0 | success |
 //! | 1 | nothing found: no QR code in the images, no account matches, an empty vault |
 //! | 2 | usage error: unknown command or option |
-//! | 3 | bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported |
-//! | 4 | vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, or is damaged |
+//! | 3 | bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported, an account already in the vault |
+//! | 4 | vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, is damaged, or another process kept it locked |
 //! | 5 | a file cannot be read or written |
 
 mod commands;
@@ -40,8 +44,10 @@ Exit codes:
   0  success
   1  nothing found: no QR code in the images, no account matches, an empty vault
   2  usage error: unknown command or option
-  3  bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported
-  4  vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, or is damaged
+  3  bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported,
+     an account already in the vault
+  4  vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, is damaged,
+     or another process kept it locked
   5  a file cannot be read or written
 
 Environment:

@@ -223,8 +223,12 @@ fn a_passphrase_vault_from_init_to_import_and_export() {
     // add, list, code
     assert_exit(&env.run(&["add", ALICE]), 0);
     let duplicate = env.run(&["add", ALICE]);
-    assert_exit(&duplicate, 0);
-    assert!(stderr(&duplicate).contains("already in the vault"));
+    assert_exit(&duplicate, 3);
+    assert!(
+        stderr(&duplicate).contains("“GitHub: alice” is already in the vault"),
+        "{}",
+        stderr(&duplicate)
+    );
     let listed = list_json(&env);
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["issuer"], "GitHub");

@@ -20,6 +20,22 @@ pub enum SandboxError {
         /// Why binding failed.
         source: std::io::Error,
     },
+    /// Another Sandbox is running on the same state file.
+    #[error(
+        "the state file {path} is in use by another Sandbox (the app's built-in one, or another twofold-sandbox); stop that one first, or pass another --state"
+    )]
+    StateInUse {
+        /// The state file.
+        path: PathBuf,
+    },
+    /// The state file's lock could not be taken.
+    #[error("cannot lock the state file {path}: {source}; check that its folder is writable")]
+    StateLock {
+        /// The state file.
+        path: PathBuf,
+        /// Why locking failed.
+        source: std::io::Error,
+    },
     /// The state file exists but could not be read.
     #[error(
         "cannot read the state file {path}: {source}; check its permissions or pass another --state"

@@ -130,6 +130,9 @@ impl Default for SandboxConfig {
 pub struct RunningSandbox {
     addr: SocketAddr,
     app: store::App,
+    /// Held while it runs: one Sandbox per state file, or two would
+    /// overwrite each other's state.
+    _state_lock: Option<twofold_atomic_file::FileLock>,
     stop: oneshot::Sender<()>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -145,6 +148,7 @@ impl fmt::Debug for RunningSandbox {
 /// Binds `config.listen`, loads the state file if any, and serves until
 /// [`RunningSandbox::shutdown`] (or the runtime ends).
 pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
+    let state_lock = config.state_file.as_deref().map(lock_state).transpose()?;
     let app = store::App::open(config.credentials, config.state_file.as_deref())?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -172,8 +176,22 @@ pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
     Ok(RunningSandbox {
         addr,
         app,
+        _state_lock: state_lock,
         stop,
         task,
+    })
+}
+
+fn lock_state(path: &std::path::Path) -> Result<twofold_atomic_file::FileLock, SandboxError> {
+    use twofold_atomic_file::{FileLock, LockError};
+    FileLock::try_acquire(path).map_err(|error| match error {
+        LockError::Busy { .. } => SandboxError::StateInUse {
+            path: path.to_owned(),
+        },
+        LockError::Io { source, .. } => SandboxError::StateLock {
+            path: path.to_owned(),
+            source,
+        },
     })
 }
 

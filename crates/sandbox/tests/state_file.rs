@@ -86,3 +86,35 @@ async fn a_foreign_state_file_is_refused_with_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is not a Sandbox state file"), "{err}");
 }
+
+#[tokio::test]
+async fn a_second_sandbox_on_a_state_file_in_use_says_so_and_exits() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("sandbox.json");
+    let (mut first, base) = spawn(&state);
+    let api = Api::new(base.clone());
+    let va = api.service(&[("CodeLength", "8")]).await;
+    let second = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
+        .args(["--listen", "127.0.0.1:0", "--state"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(err.contains("is in use by another Sandbox"), "{err}");
+    // The first one's state is untouched and it keeps serving.
+    assert_eq!(
+        api.get(&format!("/v2/Services/{va}")).await.body["code_length"],
+        8
+    );
+    first.kill().unwrap();
+    first.wait().unwrap();
+    // Killed, it no longer holds the file: a new Sandbox takes it over.
+    let (mut third, base) = spawn(&state);
+    assert_eq!(
+        Api::new(base).get(&format!("/v2/Services/{va}")).await.body["code_length"],
+        8
+    );
+    third.kill().unwrap();
+    third.wait().unwrap();
+}

@@ -72,34 +72,36 @@ impl AccountCode {
     }
 }
 
-/// The accounts in the user's order, with the codes for this moment.
+/// The accounts in the user's order, with their codes at `now`: what the web
+/// view is given, by this command and by the events that follow changes.
+pub fn account_codes(accounts: &[Account], now: u64) -> Vec<AccountCode> {
+    let mut ordered: Vec<&Account> = accounts.iter().collect();
+    ordered.sort_by_key(|account| account.position);
+    ordered
+        .into_iter()
+        .map(|account| AccountCode::of(account, now))
+        .collect()
+}
+
+/// The accounts in the user's order, with the codes for this moment. Later
+/// changes arrive as `AccountsChanged` events.
 #[tauri::command]
 #[specta::specta]
 pub fn list_accounts(state: State<'_, AppState>) -> AppResult<Vec<AccountCode>> {
-    let now = unix_now();
-    state.read(|accounts| {
-        let mut ordered: Vec<&Account> = accounts.iter().collect();
-        ordered.sort_by_key(|account| account.position);
-        ordered
-            .into_iter()
-            .map(|account| AccountCode::of(account, now))
-            .collect()
-    })
+    state.read(|accounts| account_codes(accounts, unix_now()))
 }
 
-/// Adds the account an `otpauth://` URI describes, at the end of the list.
+/// Adds the account an `otpauth://` URI describes, at the end of the list;
+/// refuses one the vault already keeps, naming it.
 #[tauri::command]
 #[specta::specta]
 pub fn add_account(state: State<'_, AppState>, uri: String) -> AppResult<AccountCode> {
     let otp = OtpAuth::parse(uri.trim())
         .map_err(|error| AppError::new(ErrorKind::InvalidInput, error.to_string()))?;
     let now = unix_now();
-    state.change(|accounts| {
-        let mut account = Account::new(otp, now);
-        account.position = accounts.iter().map(|a| a.position + 1).max().unwrap_or(0);
-        let view = AccountCode::of(&account, now);
-        accounts.push(account);
-        Ok(view)
+    state.change_vault(|vault| {
+        let account = vault.add_account(otp, now)?;
+        Ok(AccountCode::of(&account, now))
     })
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { groupCode, isUrgent, matchesQuery, ringFraction } from "./codes";
+import { groupCode, isUrgent, matchesQuery, ringFraction, secondsLeftAt } from "./codes";
 
 describe("groupCode", () => {
   it("splits six digits in threes", () => expect(groupCode("123456")).toBe("123 456"));
@@ -14,6 +14,12 @@ describe("countdown", () => {
     expect(isUrgent(5)).toBe(true);
     expect(isUrgent(1)).toBe(true);
     expect(isUrgent(null)).toBe(false);
+  });
+  it("counts down from when the codes arrived, never below zero", () => {
+    expect(secondsLeftAt(12, 1000, 1000)).toBe(12);
+    expect(secondsLeftAt(12, 1000, 1005)).toBe(7);
+    expect(secondsLeftAt(12, 1000, 1030)).toBe(0);
+    expect(secondsLeftAt(12, 1000, 999)).toBe(12);
   });
   it("maps seconds left to the ring's share", () => {
     expect(ringFraction(15, 30)).toBe(0.5);

@@ -14,6 +14,15 @@ export function isUrgent(secondsLeft: number | null): boolean {
   return secondsLeft !== null && secondsLeft <= URGENT_SECONDS;
 }
 
+/**
+ * Seconds left on a code that had `secondsLeft` at unix second `receivedAt`,
+ * now at unix second `now`. The shell sends new codes when they turn over;
+ * in between the countdown runs here, with no call to the shell.
+ */
+export function secondsLeftAt(secondsLeft: number, receivedAt: number, now: number): number {
+  return Math.max(0, secondsLeft - Math.max(0, now - receivedAt));
+}
+
 /** The share of the period still left, 0..1, for the countdown ring. */
 export function ringFraction(secondsLeft: number, period: number): number {
   if (period <= 0) return 0;

@@ -15,8 +15,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::otpauth_list::{self, first_line};
 use super::{
-    Entry, ExportFile, Exporter, Format, FormatError, Imported, Importer, Unreadable,
-    account_label, random_bytes,
+    Entry, ExportFile, Exporter, Format, FormatError, Imported, Importer, Unreadable, random_bytes,
 };
 use crate::account::Account;
 use crate::otpauth::{Algorithm, OtpAuth, OtpKind};
@@ -124,7 +123,7 @@ impl OtpParameters {
     fn from_otp(otp: &OtpAuth) -> Result<OtpParameters, FormatError> {
         let refuse = |reason: &str| FormatError::CannotExport {
             format: "google-qr",
-            account: account_label(otp),
+            account: otp.label(),
             reason: format!("{reason}; export it as aegis or otpauth instead"),
         };
         let (r#type, counter) = match otp.kind() {

@@ -51,7 +51,7 @@ use std::str::FromStr;
 
 use zeroize::Zeroizing;
 
-use crate::account::{Account, AccountId};
+use crate::account::{Account, AccountId, next_position};
 use crate::otpauth::{Algorithm, OtpAuth, OtpKind};
 use crate::qr::{self, Payload, QrError};
 use crate::secret::Secret;
@@ -556,13 +556,6 @@ pub struct ImportPreview {
     pub unreadable: Vec<Unreadable>,
 }
 
-/// Two entries are the same account when they share key and code kind:
-/// a renamed or re-tagged copy is still a duplicate.
-fn same_key(a: &OtpAuth, b: &OtpAuth) -> bool {
-    a.secret() == b.secret()
-        && std::mem::discriminant(&a.kind()) == std::mem::discriminant(&b.kind())
-}
-
 impl ImportPreview {
     fn new(format: Format, entries: Vec<Entry>, existing: &[Account]) -> ImportPreview {
         let mut preview = ImportPreview {
@@ -575,17 +568,12 @@ impl ImportPreview {
             match entry {
                 Err(unreadable) => preview.unreadable.push(unreadable),
                 Ok(imported) => {
-                    if let Some(account) = existing.iter().find(|a| same_key(&a.otp, &imported.otp))
-                    {
+                    if let Some(account) = existing.iter().find(|a| a.otp.same_key(&imported.otp)) {
                         preview.duplicates.push(Duplicate {
                             imported,
                             existing: Some(account.id),
                         });
-                    } else if preview
-                        .added
-                        .iter()
-                        .any(|a| same_key(&a.otp, &imported.otp))
-                    {
+                    } else if preview.added.iter().any(|a| a.otp.same_key(&imported.otp)) {
                         preview.duplicates.push(Duplicate {
                             imported,
                             existing: None,
@@ -601,7 +589,9 @@ impl ImportPreview {
 
     /// Adds the new accounts at the end of `accounts`, all or none, and
     /// returns their ids. Refuses (adding nothing) when any entry could not
-    /// be read. The caller saves `accounts` once afterwards.
+    /// be read. `accounts` may have changed since the preview (another
+    /// process saved meanwhile): entries it now holds are skipped, never
+    /// added twice. Call it inside [`crate::Vault::transact`].
     pub fn apply(
         self,
         accounts: &mut Vec<Account>,
@@ -613,18 +603,15 @@ impl ImportPreview {
                 first: first.clone(),
             });
         }
-        let next_position = accounts
-            .iter()
-            .map(|account| account.position.saturating_add(1))
-            .max()
-            .unwrap_or(0);
         let mut ids = Vec::with_capacity(self.added.len());
-        for (offset, imported) in self.added.into_iter().enumerate() {
+        for imported in self.added {
+            if accounts.iter().any(|a| a.otp.same_key(&imported.otp)) {
+                continue;
+            }
             let mut account = Account::new(imported.otp, now);
             account.tags = imported.tags;
             account.note = imported.note;
-            account.position =
-                next_position.saturating_add(u32::try_from(offset).unwrap_or(u32::MAX));
+            account.position = next_position(accounts);
             ids.push(account.id);
             accounts.push(account);
         }
@@ -643,14 +630,6 @@ fn entry_label(index: usize, issuer: Option<&str>, name: Option<&str>) -> String
         (None, None) => String::new(),
     };
     format!("entry {}{label}", index + 1)
-}
-
-/// An account's label for error messages: "Issuer: name".
-fn account_label(otp: &OtpAuth) -> String {
-    match otp.issuer() {
-        Some(issuer) => format!("{issuer}: {}", otp.name()),
-        None => otp.name().to_owned(),
-    }
 }
 
 /// The fields JSON exports spell out for each account.

@@ -4,6 +4,12 @@
 //! passphrase can change without touching the key. The whole header is the
 //! body's associated data. Saves are atomic and keep the previous file as
 //! `<file>.bak`. The layout is documented in `docs/vault-format.md`.
+//!
+//! Several processes may hold the same vault open (the app, `twofold-cli`, a
+//! script running many of them). Every change goes through
+//! [`Vault::transact`]: under an advisory lock on `<file>.lock`, the vault is
+//! first brought up to date with the file as it is on disk, then the change
+//! is applied and saved. So no process ever saves over another's change.
 
 mod crypto;
 mod format;
@@ -13,19 +19,25 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
 pub use crypto::KdfParams;
 
-use crate::account::{Account, AccountId};
-use twofold_atomic_file as atomic;
+use crate::account::{Account, AccountId, next_position};
+use crate::otpauth::OtpAuth;
+use twofold_atomic_file::{self as atomic, FileLock, LockError};
 
 use crate::record;
 use crypto::{Key, NONCE_LEN, NoRandomness, SALT_LEN};
 use format::{Header, Kdf, ReadError, Slot, Source};
 use keyring::KeyringError;
+
+/// How long a writer waits for another process's save before giving up.
+/// A save takes milliseconds; a holder this slow is hung, and the waiter
+/// must fail cleanly rather than wait for ever.
+pub const LOCK_WAIT: Duration = Duration::from_secs(5);
 
 /// A passphrase, wiped from memory on drop and never printed, with the
 /// Argon2id costs to use when it protects a vault (ignored when unlocking:
@@ -220,17 +232,23 @@ pub enum VaultError {
     /// The OS gave no random bytes.
     #[error("the operating system's random number source failed; nothing was written — try again")]
     NoRandomness,
-    /// `add` with an id already in the vault.
-    #[error("account {id} is already in the vault")]
-    DuplicateAccount {
-        /// The account id.
-        id: AccountId,
+    /// Another process kept the vault locked for all of [`LOCK_WAIT`].
+    #[error("{} is being saved by another Twofold process (the app or twofold-cli), which held it for over {} s; nothing was changed — try again, and if this keeps happening, close the other process", path.display(), LOCK_WAIT.as_secs())]
+    Busy {
+        /// The vault file.
+        path: PathBuf,
     },
-    /// `update` or `remove` with an unknown id.
-    #[error("account {id} is not in the vault; it may have been removed")]
-    NoSuchAccount {
-        /// The account id.
-        id: AccountId,
+    /// The file now holds a different vault than the one unlocked.
+    #[error("{} now holds a different vault (it was replaced by another file); nothing was changed — lock Twofold and unlock again to open the new one", path.display())]
+    Replaced {
+        /// The vault file.
+        path: PathBuf,
+    },
+    /// Adding an account the vault already keeps.
+    #[error("“{existing}” is already in the vault with the same secret; nothing was added")]
+    AlreadyThere {
+        /// The label of the account that is there.
+        existing: String,
     },
 }
 
@@ -264,6 +282,8 @@ impl Vault {
     /// nothing is written at all.
     pub fn create(path: impl Into<PathBuf>, protection: Protection) -> Result<Vault, VaultError> {
         let path = path.into();
+        // Held so that two processes creating at once cannot both succeed.
+        let _lock = lock_for_writing(&path)?;
         if fs::symlink_metadata(&path).is_ok() {
             return Err(VaultError::Exists { path });
         }
@@ -288,7 +308,7 @@ impl Vault {
             vault.header.slots.push(vault.passphrase_slot(&passphrase)?);
         }
         if keyring {
-            vault.add_keyring_slot()?;
+            vault.push_keyring_slot()?;
         } else {
             vault.save()?;
         }
@@ -301,7 +321,7 @@ impl Vault {
         let path = path.into();
         let file = read_file(&path)?;
         let parsed = parse(&path, &file)?;
-        let header = parsed.header;
+        let header = &parsed.header;
         let key = match unlock {
             Unlock::Keyring => {
                 let (slot, service, user) = header
@@ -339,23 +359,34 @@ impl Vault {
                     .ok_or_else(|| VaultError::WrongPassphrase { path: path.clone() })?
             }
         };
-        let nonce =
-            format::fixed::<NONCE_LEN>(&header.nonce).ok_or_else(|| VaultError::Corrupt {
-                path: path.clone(),
-                reason: "its header's nonce is not 24 bytes of hex".to_owned(),
-            })?;
-        let plaintext = crypto::open(&key, &nonce, parsed.body, parsed.associated)
-            .ok_or_else(|| VaultError::Tampered { path: path.clone() })?;
-        let accounts = record::decode(&plaintext).map_err(|reason| VaultError::Corrupt {
-            path: path.clone(),
-            reason,
-        })?;
+        let accounts = decrypt_accounts(&path, &key, &parsed)?;
         Ok(Vault {
             path,
-            header,
+            header: parsed.header,
             key,
             accounts,
         })
+    }
+
+    /// Catches up with saves made by other processes since this vault was
+    /// read or saved; `true` when the accounts (or slots) changed. Needs no
+    /// lock: saves replace the file whole, so it is always complete.
+    pub fn reload(&mut self) -> Result<bool, VaultError> {
+        let file = read_file(&self.path)?;
+        let parsed = parse(&self.path, &file)?;
+        // Every save draws a new random nonce: the same nonce is the same save.
+        if parsed.header.nonce == self.header.nonce {
+            return Ok(false);
+        }
+        if parsed.header.vault_id != self.header.vault_id {
+            return Err(VaultError::Replaced {
+                path: self.path.clone(),
+            });
+        }
+        // The vault key never changes, so it opens any save of this vault.
+        self.accounts = decrypt_accounts(&self.path, &self.key, &parsed)?;
+        self.header = parsed.header;
+        Ok(true)
     }
 
     /// Where the user's vault lives unless told otherwise:
@@ -394,64 +425,66 @@ impl Vault {
         self.accounts.iter().find(|account| account.id == id)
     }
 
-    /// Adds an account after the others (its `position` is set to follow
-    /// theirs). Call [`Vault::save`] to keep it.
-    pub fn add(&mut self, mut account: Account) -> Result<(), VaultError> {
-        if self.account(account.id).is_some() {
-            return Err(VaultError::DuplicateAccount { id: account.id });
+    /// Changes the accounts, as the one way to change them: under the lock,
+    /// the vault first catches up with the file on disk, then `change` edits
+    /// the accounts, and the result is saved. If `change` fails or the save
+    /// fails, nothing changes, in memory or on disk. A change that leaves the
+    /// accounts as they were saves nothing.
+    pub fn transact<T, E>(
+        &mut self,
+        change: impl FnOnce(&mut Vec<Account>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<VaultError>,
+    {
+        let _lock = lock_for_writing(&self.path)?;
+        self.reload()?;
+        let mut next = self.accounts.clone();
+        let outcome = change(&mut next)?;
+        if next != self.accounts {
+            let previous = std::mem::replace(&mut self.accounts, next);
+            self.save().inspect_err(|_| self.accounts = previous)?;
         }
-        account.position = self
-            .accounts
-            .iter()
-            .map(|other| other.position.saturating_add(1))
-            .max()
-            .unwrap_or(0);
-        self.accounts.push(account);
-        Ok(())
+        Ok(outcome)
     }
 
-    /// Replaces the account with the same id. Call [`Vault::save`] to keep it.
-    pub fn update(&mut self, account: Account) -> Result<(), VaultError> {
-        let slot = self
-            .accounts
-            .iter_mut()
-            .find(|other| other.id == account.id)
-            .ok_or(VaultError::NoSuchAccount { id: account.id })?;
-        *slot = account;
-        Ok(())
-    }
-
-    /// Removes and returns an account. Call [`Vault::save`] to keep the change.
-    pub fn remove(&mut self, id: AccountId) -> Result<Account, VaultError> {
-        let index = self
-            .accounts
-            .iter()
-            .position(|account| account.id == id)
-            .ok_or(VaultError::NoSuchAccount { id })?;
-        Ok(self.accounts.remove(index))
-    }
-
-    /// Writes the vault atomically, keeping the previous file as `.bak`.
-    pub fn save(&mut self) -> Result<(), VaultError> {
-        let nonce = crypto::random::<NONCE_LEN>()?;
-        self.header.nonce = hex::encode(nonce);
-        self.header.accounts = self.accounts.len();
-        self.header.saved_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs());
-        let plaintext = record::encode(&self.accounts);
-        let file = format::encode(&self.header, &nonce, &self.key, &plaintext);
-        atomic::replace(&self.path, &file).map_err(|source| VaultError::Write {
-            path: self.path.clone(),
-            source,
+    /// Adds the account `otp` describes after the others, unless the vault
+    /// already keeps it (the same key, whatever its label): then nothing is
+    /// added and the error names the account that is there.
+    pub fn add_account(&mut self, otp: OtpAuth, now: u64) -> Result<Account, VaultError> {
+        self.transact(|accounts| {
+            if let Some(existing) = accounts.iter().find(|account| account.otp.same_key(&otp)) {
+                return Err(VaultError::AlreadyThere {
+                    existing: existing.otp.label(),
+                });
+            }
+            let mut account = Account::new(otp, now);
+            account.position = next_position(accounts);
+            accounts.push(account.clone());
+            Ok(account)
         })
     }
 
-    /// Replaces every account and saves, all or nothing: if the save fails
-    /// the vault keeps its previous accounts, in memory as on disk.
-    pub fn commit(&mut self, accounts: Vec<Account>) -> Result<(), VaultError> {
-        let previous = std::mem::replace(&mut self.accounts, accounts);
-        self.save().inspect_err(|_| self.accounts = previous)
+    /// Writes the vault atomically, keeping the previous file as `.bak`.
+    /// The caller holds the lock and has caught up with the file.
+    fn save(&mut self) -> Result<(), VaultError> {
+        let nonce = crypto::random::<NONCE_LEN>()?;
+        let mut header = self.header.clone();
+        header.nonce = hex::encode(nonce);
+        header.accounts = self.accounts.len();
+        header.saved_at = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let plaintext = record::encode(&self.accounts);
+        let file = format::encode(&header, &nonce, &self.key, &plaintext);
+        atomic::replace(&self.path, &file).map_err(|source| VaultError::Write {
+            path: self.path.clone(),
+            source,
+        })?;
+        // Only a save that reached the disk changes what this vault knows
+        // of the file.
+        self.header = header;
+        Ok(())
     }
 
     /// Writes a copy of the accounts as a new vault at `output`, under
@@ -470,32 +503,49 @@ impl Vault {
             .unwrap_or(Path::new("."));
         let scratch = tempfile::tempdir_in(parent).map_err(write_error)?;
         let built = scratch.path().join("backup.twofold");
-        Vault::create(&built, Protection::Passphrase(passphrase))?.commit(self.accounts.clone())?;
+        Vault::create(&built, Protection::Passphrase(passphrase))?.transact(|accounts| {
+            accounts.clone_from(&self.accounts);
+            Ok::<(), VaultError>(())
+        })?;
         fs::hard_link(&built, output).map_err(write_error)
     }
 
     /// Sets or replaces the passphrase (the vault key stays the same), and
     /// saves.
     pub fn set_passphrase(&mut self, passphrase: Passphrase) -> Result<(), VaultError> {
+        // Argon2id takes half a second: derived before the lock is taken.
         let slot = self.passphrase_slot(&passphrase)?;
-        self.save_slots(|header| {
+        self.change_slots(|header| {
             header.remove_slots(false);
             header.slots.push(slot);
+            Ok(())
         })
     }
 
     /// Removes the passphrase, leaving the keyring to unlock the vault, and
     /// saves.
     pub fn remove_passphrase(&mut self) -> Result<(), VaultError> {
-        if self.header.keyring_slot().is_none() {
-            return Err(VaultError::LastSlot);
-        }
-        self.save_slots(|header| header.remove_slots(false))
+        self.change_slots(|header| {
+            if header.keyring_slot().is_none() {
+                return Err(VaultError::LastSlot);
+            }
+            header.remove_slots(false);
+            Ok(())
+        })
     }
 
     /// Lets the OS keyring unlock the vault (a new random entry), and saves.
     /// Does nothing when it already can.
     pub fn add_keyring_slot(&mut self) -> Result<(), VaultError> {
+        let _lock = lock_for_writing(&self.path)?;
+        self.reload()?;
+        self.push_keyring_slot()
+    }
+
+    /// [`Vault::add_keyring_slot`] with the lock held and the vault caught up:
+    /// the keyring entry is named after the vault, so whether a slot exists
+    /// must be known from the file as it is before an entry is written.
+    fn push_keyring_slot(&mut self) -> Result<(), VaultError> {
         if self.header.keyring_slot().is_some() {
             return Ok(());
         }
@@ -512,35 +562,50 @@ impl Vault {
             &self.header.vault_id,
         )?;
         keyring::store(&service, &user, &kek).map_err(keyring_error)?;
-        self.save_slots(|header| header.slots.push(slot))
-            .inspect_err(|_| {
-                // The entry would unlock nothing; failing to remove it leaves
-                // only a useless random key behind.
-                let _ = keyring::delete(&service, &user);
-            })
+        self.header.slots.push(slot);
+        self.save().inspect_err(|_| {
+            self.header.slots.pop();
+            // The entry would unlock nothing; failing to remove it leaves
+            // only a useless random key behind.
+            let _ = keyring::delete(&service, &user);
+        })
     }
 
     /// Stops the OS keyring from unlocking the vault: saves without the
     /// slot, then deletes the keyring entry. Needs a passphrase slot; does
     /// nothing when the keyring has no slot.
     pub fn remove_keyring_slot(&mut self) -> Result<(), VaultError> {
-        let Some((_, service, user)) = self.header.keyring_slot() else {
-            return Ok(());
-        };
-        if self.header.passphrase_slot().is_none() {
-            return Err(VaultError::LastSlot);
+        let mut entry = None;
+        self.change_slots(|header| {
+            let Some((_, service, user)) = header.keyring_slot() else {
+                return Ok(());
+            };
+            if header.passphrase_slot().is_none() {
+                return Err(VaultError::LastSlot);
+            }
+            entry = Some((service.to_owned(), user.to_owned()));
+            header.remove_slots(true);
+            Ok(())
+        })?;
+        match entry {
+            Some((service, user)) => keyring::delete(&service, &user).map_err(keyring_error),
+            None => Ok(()),
         }
-        let (service, user) = (service.to_owned(), user.to_owned());
-        self.save_slots(|header| header.remove_slots(true))?;
-        keyring::delete(&service, &user).map_err(keyring_error)
     }
 
-    /// Applies a slot change and saves it; if the save fails, the slots in
-    /// memory go back to what the file still holds.
-    fn save_slots(&mut self, change: impl FnOnce(&mut Header)) -> Result<(), VaultError> {
+    /// Applies a slot change to the header as it is on disk, under the lock,
+    /// and saves it; if `change` refuses or the save fails, the slots stay
+    /// as the file holds them.
+    fn change_slots(
+        &mut self,
+        change: impl FnOnce(&mut Header) -> Result<(), VaultError>,
+    ) -> Result<(), VaultError> {
+        let _lock = lock_for_writing(&self.path)?;
+        self.reload()?;
         let before = self.header.slots.clone();
-        change(&mut self.header);
-        self.save().inspect_err(|_| self.header.slots = before)
+        change(&mut self.header)
+            .and_then(|()| self.save())
+            .inspect_err(|_| self.header.slots = before)
     }
 
     /// Locks the vault: the key and every secret are wiped from memory.
@@ -588,6 +653,37 @@ fn info(path: PathBuf, header: &Header) -> VaultInfo {
             .and_then(|(_, kdf, _)| kdf.params()),
         saved_at: header.saved_at,
     }
+}
+
+/// The lock every writer of `path` holds across read-modify-write.
+fn lock_for_writing(path: &Path) -> Result<FileLock, VaultError> {
+    FileLock::acquire(path, LOCK_WAIT).map_err(|error| match error {
+        LockError::Busy { .. } => VaultError::Busy {
+            path: path.to_owned(),
+        },
+        LockError::Io { lock, source } => VaultError::Write { path: lock, source },
+    })
+}
+
+fn decrypt_accounts(
+    path: &Path,
+    key: &Key,
+    parsed: &format::Parsed<'_>,
+) -> Result<Vec<Account>, VaultError> {
+    let nonce =
+        format::fixed::<NONCE_LEN>(&parsed.header.nonce).ok_or_else(|| VaultError::Corrupt {
+            path: path.to_owned(),
+            reason: "its header's nonce is not 24 bytes of hex".to_owned(),
+        })?;
+    let plaintext = crypto::open(key, &nonce, parsed.body, parsed.associated).ok_or_else(|| {
+        VaultError::Tampered {
+            path: path.to_owned(),
+        }
+    })?;
+    record::decode(&plaintext).map_err(|reason| VaultError::Corrupt {
+        path: path.to_owned(),
+        reason,
+    })
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, VaultError> {

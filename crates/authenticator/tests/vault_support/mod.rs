@@ -1,7 +1,7 @@
 //! Helpers shared by the vault tests.
 #![allow(dead_code, clippy::unwrap_used)]
 
-use twofold_authenticator::{Account, KdfParams, OtpAuth, Passphrase};
+use twofold_authenticator::{Account, KdfParams, OtpAuth, Passphrase, Vault, VaultError};
 
 /// Real Argon2id, cheap enough for tests.
 pub const CHEAP: KdfParams = KdfParams {
@@ -19,6 +19,19 @@ pub fn passphrase(text: &str) -> Passphrase {
 pub fn account(issuer: &str, secret: &str) -> Account {
     let uri = format!("otpauth://totp/{issuer}:me?secret={secret}&issuer={issuer}");
     Account::new(OtpAuth::parse(&uri).unwrap(), 1_700_000_000)
+}
+
+/// Adds `accounts` after the others and saves, as one change.
+pub fn add_all(vault: &mut Vault, accounts: impl IntoIterator<Item = Account>) {
+    vault
+        .transact(|list| {
+            for mut account in accounts {
+                account.position = list.len() as u32;
+                list.push(account);
+            }
+            Ok::<(), VaultError>(())
+        })
+        .unwrap();
 }
 
 /// Where a vault file's JSON header ends (docs/vault-format.md: 14 bytes of
