@@ -59,7 +59,8 @@ export async function startDriver({ env = {} } = {}) {
 
 function appRunning() {
   try {
-    execFileSync("pgrep", ["-f", "--", application], { stdio: "ignore" });
+    // Anchored: twofold-cli, beside the app, must not count as the app.
+    execFileSync("pgrep", ["-f", "--", `^${application}( |$)`], { stdio: "ignore" });
     return true;
   } catch {
     return false;
