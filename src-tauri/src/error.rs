@@ -11,6 +11,20 @@ use specta::Type;
 pub struct AppError {
     pub kind: ErrorKind,
     pub message: String,
+    /// What Twilio said, when it was Twilio that refused.
+    pub twilio: Option<TwilioFailure>,
+}
+
+/// A Twilio error as the web view shows it: the code (a link to Twilio's
+/// page), Twilio's message, and what to do.
+#[derive(Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TwilioFailure {
+    pub status: u16,
+    pub code: u32,
+    pub message: String,
+    pub more_info: String,
+    pub fix: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
@@ -28,6 +42,10 @@ pub enum ErrorKind {
     Locked,
     /// The OS keyring is missing or refused; a passphrase can be used instead.
     Keyring,
+    /// Twilio (or the Sandbox) refused; `twilio` says how.
+    Twilio,
+    /// Twilio (or the Sandbox) could not be reached.
+    Network,
 }
 
 impl AppError {
@@ -35,6 +53,7 @@ impl AppError {
         Self {
             kind,
             message: message.into(),
+            twilio: None,
         }
     }
 
@@ -47,3 +66,34 @@ impl AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+impl From<twofold_console::ConsoleError> for AppError {
+    fn from(error: twofold_console::ConsoleError) -> AppError {
+        use twofold_console::ConsoleError;
+        let message = error.to_string();
+        match error {
+            ConsoleError::Verify(twofold_verify::Error::Twilio(twilio)) => AppError {
+                kind: ErrorKind::Twilio,
+                message,
+                twilio: Some(TwilioFailure {
+                    status: twilio.status,
+                    code: twilio.code,
+                    fix: twilio.fix().map(str::to_owned),
+                    message: twilio.message,
+                    more_info: twilio.more_info,
+                }),
+            },
+            ConsoleError::Verify(_) => AppError::new(ErrorKind::Network, message),
+            ConsoleError::Keyring { .. } | ConsoleError::SecretMissing { .. } => {
+                AppError::new(ErrorKind::Keyring, message)
+            }
+            ConsoleError::ProfilesFile { .. } | ConsoleError::History { .. } => {
+                AppError::new(ErrorKind::Storage, message)
+            }
+            ConsoleError::NoSuchProfile { .. } => AppError::new(ErrorKind::NotFound, message),
+            ConsoleError::InvalidProfile { .. }
+            | ConsoleError::NoProfile { .. }
+            | ConsoleError::NoService => AppError::new(ErrorKind::InvalidInput, message),
+        }
+    }
+}

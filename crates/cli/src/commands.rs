@@ -67,6 +67,12 @@ pub enum CliError {
         /// What the OS said.
         source: io::Error,
     },
+    /// A Twilio profile or request failed.
+    #[error("{0}")]
+    Console(#[from] twofold_console::ConsoleError),
+    /// A check that did not approve (exit 1, not an error message).
+    #[error("the code was not approved (status: {0})")]
+    NotApproved(String),
     /// No home directory to find the default vault in.
     #[error(
         "cannot find the data folder (is HOME set?); name the vault with --vault or TWOFOLD_VAULT"
@@ -80,6 +86,7 @@ impl CliError {
         match self {
             CliError::NoQrCode(_)
             | CliError::NoMatch(_)
+            | CliError::NotApproved(_)
             | CliError::NoAccounts
             | CliError::Format(FormatError::NoQrCode { .. }) => 1,
             CliError::Uri(_)
@@ -88,11 +95,12 @@ impl CliError {
             | CliError::Vault(VaultError::AlreadyThere { .. }) => 3,
             CliError::Vault(_) | CliError::Missing { .. } => 4,
             CliError::Read { .. } | CliError::Write { .. } | CliError::NoDataDir => 5,
+            CliError::Console(_) => 6,
         }
     }
 }
 
-type Result<T> = std::result::Result<T, CliError>;
+pub(crate) type Result<T> = std::result::Result<T, CliError>;
 
 pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
@@ -135,6 +143,11 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
                     remove,
                 },
         } => vault_passwd(cli, new_passphrase_file.as_deref(), *remove),
+        Command::Verify { service, command } => {
+            crate::verify::run(cli, service.as_deref(), command)
+        }
+        Command::Lookup { number, fields } => crate::verify::lookup(cli, number, fields),
+        Command::Profiles => crate::verify::profiles(cli),
     }
     .map(|()| ExitCode::SUCCESS)
 }
@@ -231,7 +244,7 @@ fn open_vault(cli: &Cli) -> Result<Vault> {
     Ok(Vault::open(vault_path(cli)?, unlock)?)
 }
 
-fn print_json(value: &impl Serialize) {
+pub(crate) fn print_json(value: &impl Serialize) {
     // Serialising plain data to a String cannot fail.
     println!(
         "{}",

@@ -8,6 +8,9 @@
 //! twofold-cli import aegis-export.json --password-file pw.txt --dry-run
 //! twofold-cli export --format aegis -o backup.json --password-file pw.txt
 //! twofold-cli qr decode screenshot.png
+//! twofold-cli verify send --to +14155550100 --channel sms
+//! twofold-cli verify check --to +14155550100 --code 123456
+//! twofold-cli lookup +14155550100 --fields line_type_intelligence
 //! ```
 //!
 //! The vault is `$XDG_DATA_HOME/twofold/vault.twofold` (the app's own), or
@@ -21,6 +24,11 @@
 //! once: every change is applied under a lock to the vault as it is on disk,
 //! so none is lost (see `docs/vault-format.md`).
 //!
+//! `verify` and `lookup` act as a Twilio profile: `--profile NAME` (one saved
+//! in the app's Settings, or `Environment`), else the `TWILIO_*` variables,
+//! else the profile last picked in the app. `--base-url URL` (or
+//! `TWOFOLD_TWILIO_BASE_URL`) sends the requests to a Sandbox or proxy instead.
+//!
 //! Exit codes (also in `--help`):
 //!
 //! | code | meaning |
@@ -31,8 +39,10 @@
 //! | 3 | bad input: invalid URI, unreadable or unknown import file, entries that cannot be imported, an account already in the vault |
 //! | 4 | vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, is damaged, or another process kept it locked |
 //! | 5 | a file cannot be read or written |
+//! | 6 | Twilio (or the Sandbox) refused or could not be reached, or no profile can act |
 
 mod commands;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,12 +59,19 @@ Exit codes:
   4  vault: cannot be created, unlocked (wrong passphrase, no keyring) or saved, is damaged,
      or another process kept it locked
   5  a file cannot be read or written
+  6  Twilio (or the Sandbox) refused or could not be reached, or no profile can act;
+     printed as \"Twilio error CODE: message. Fix: …\"
+  For `verify check`: 0 approved, 1 not approved.
 
 Environment:
   TWOFOLD_VAULT            the vault file (like --vault)
   TWOFOLD_PASSPHRASE       the vault's passphrase (like --passphrase-file)
   TWOFOLD_NEW_PASSPHRASE   the new passphrase for `vault passwd` and `vault init`
-  TWOFOLD_FILE_PASSWORD    the password of an import or export file";
+  TWOFOLD_FILE_PASSWORD    the password of an import or export file
+  TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET,
+  TWILIO_REGION, TWILIO_EDGE, TWILIO_VERIFY_SERVICE_SID
+                           the Environment profile, as the official SDKs read them
+  TWOFOLD_TWILIO_BASE_URL  send Twilio requests to this base URL (like --base-url)";
 
 /// Twofold's authenticator from a terminal: one-time codes, the encrypted
 /// vault, imports and exports, QR codes.
@@ -71,6 +88,18 @@ pub struct Cli {
     /// Print JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
+    /// The Twilio profile for verify and lookup [default: TWILIO_* variables, else the app's]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Send Twilio requests to this base URL (a Sandbox, a proxy)
+    #[arg(
+        long,
+        global = true,
+        env = "TWOFOLD_TWILIO_BASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub base_url: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -135,6 +164,24 @@ pub enum Command {
         #[command(subcommand)]
         command: VaultCommand,
     },
+    /// Twilio Verify: services, send, check, fetch, approve, cancel, attempts
+    Verify {
+        /// The Verify Service [default: the profile's, or TWILIO_VERIFY_SERVICE_SID]
+        #[arg(long, global = true, value_name = "VA…")]
+        service: Option<String>,
+        #[command(subcommand)]
+        command: verify::VerifyCommand,
+    },
+    /// Look a phone number up (Twilio Lookups v2)
+    Lookup {
+        /// The number, in E.164 (+14155550100)
+        number: String,
+        /// Data packages, comma-separated (e.g. line_type_intelligence)
+        #[arg(long, value_name = "F", value_delimiter = ',')]
+        fields: Vec<String>,
+    },
+    /// The Twilio profiles verify and lookup can act as (never their secrets)
+    Profiles,
 }
 
 #[derive(Subcommand)]

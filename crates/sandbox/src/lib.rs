@@ -57,6 +57,7 @@ use tokio::sync::oneshot;
 pub use auth::Credentials;
 pub use clock::format_time;
 pub use error::{ApiError, SandboxError};
+pub use store::OutboxMark;
 pub use webhook::signature as webhook_signature;
 
 /// The Account SID the Sandbox accepts when none is configured (a fixed sandbox value).
@@ -214,6 +215,12 @@ impl RunningSandbox {
     /// Every message sent so far, oldest first.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
         self.app.read(|db, _| db.outbox.clone())
+    }
+
+    /// Changes whenever a message enters the outbox or it is cleared: the
+    /// way to show it live without polling.
+    pub fn watch_outbox(&self) -> tokio::sync::watch::Receiver<OutboxMark> {
+        self.app.watch_outbox()
     }
 
     /// Empties the outbox, as `DELETE /sandbox/outbox` does.

@@ -82,6 +82,13 @@ pub(crate) fn key(a: &str, b: &str) -> String {
     format!("{a}\n{b}")
 }
 
+/// What tells one outbox from the next: its length and newest message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxMark {
+    len: usize,
+    newest: Option<String>,
+}
+
 /// The shared handle every request handler gets.
 #[derive(Clone)]
 pub(crate) struct App {
@@ -94,6 +101,9 @@ struct Inner {
     faults_set: AtomicBool,
     credentials: Credentials,
     outbox_changed: Notify,
+    /// The outbox's length and newest message, for watchers outside the
+    /// Sandbox (the app's live outbox panel).
+    outbox_mark: watch::Sender<OutboxMark>,
     persister: Option<Persister>,
     webhooks: reqwest::Client,
 }
@@ -111,6 +121,10 @@ impl App {
             None => State::default(),
         };
         let faults_set = AtomicBool::new(!state.faults.is_empty());
+        let outbox_mark = OutboxMark {
+            len: state.outbox.len(),
+            newest: state.outbox.last().map(|message| message.sid.clone()),
+        };
         let app_state = Mutex::new(state);
         let webhooks = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -136,6 +150,7 @@ impl App {
                 faults_set,
                 credentials,
                 outbox_changed: Notify::new(),
+                outbox_mark: watch::channel(outbox_mark).0,
                 persister,
                 webhooks,
             }),
@@ -180,6 +195,17 @@ impl App {
             self.inner
                 .faults_set
                 .store(!state.faults.is_empty(), Ordering::Release);
+            let (len, newest) = (state.outbox.len(), state.outbox.last().map(|m| m.sid.as_str()));
+            self.inner.outbox_mark.send_if_modified(|mark| {
+                let changed = mark.len != len || mark.newest.as_deref() != newest;
+                if changed {
+                    *mark = OutboxMark {
+                        len,
+                        newest: newest.map(str::to_owned),
+                    };
+                }
+                changed
+            });
             (out, state.generation, std::mem::take(&mut state.events))
         };
         for event in events {
@@ -197,6 +223,11 @@ impl App {
             let _ = written.wait_for(|&saved| saved >= generation).await;
         }
         out
+    }
+
+    /// Wakes whenever a message enters the outbox or leaves it.
+    pub fn watch_outbox(&self) -> watch::Receiver<OutboxMark> {
+        self.inner.outbox_mark.subscribe()
     }
 
     /// Waits up to `wait` for `f` to find something in the state (the outbox `Wait`).
