@@ -14,6 +14,7 @@ use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
 use crate::commands::accounts::AccountCode;
+use crate::commands::sandbox::{SandboxState, newest_first};
 use crate::state::AppState;
 
 /// The accounts, in order, with their codes at the moment it was sent.
@@ -21,6 +22,31 @@ use crate::state::AppState;
 #[serde(rename_all = "camelCase")]
 pub struct AccountsChanged {
     pub accounts: Vec<AccountCode>,
+}
+
+/// The built-in Sandbox's outbox, newest first, whenever a message enters
+/// it or it is cleared.
+#[derive(Debug, Clone, Serialize, Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxChanged {
+    pub messages: Vec<twofold_sandbox::OutboxMessage>,
+}
+
+/// Pushes the outbox to the web view each time it changes.
+pub fn follow_outbox(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<SandboxState>();
+        let Ok(running) = state.0.as_ref() else {
+            return;
+        };
+        let mut changes = running.watch_outbox();
+        while changes.changed().await.is_ok() {
+            let _ = OutboxChanged {
+                messages: newest_first(running),
+            }
+            .emit(&app);
+        }
+    });
 }
 
 /// The vault was locked by the app itself, and why.

@@ -9,6 +9,7 @@
 //! The web view receives codes and seconds left, never a secret.
 
 mod commands;
+mod console;
 mod error;
 mod events;
 mod screen;
@@ -16,6 +17,8 @@ mod state;
 
 use tauri::Manager;
 use twofold_authenticator::Vault;
+use twofold_console::history::History;
+use twofold_console::profiles::ProfileStore;
 
 use crate::error::{AppError, ErrorKind};
 use tauri_specta::{Builder, collect_commands, collect_events};
@@ -45,20 +48,48 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::transfer::cancel_import,
             commands::transfer::export_accounts,
             commands::sandbox::sandbox_status,
+            commands::sandbox::reveal_sandbox_token,
             commands::sandbox::sandbox_outbox,
             commands::sandbox::clear_sandbox_outbox,
+            commands::profiles::list_profiles,
+            commands::profiles::select_profile,
+            commands::profiles::save_profile,
+            commands::profiles::remove_profile,
+            commands::profiles::test_connection,
+            commands::admin::list_services,
+            commands::admin::create_service,
+            commands::admin::update_service,
+            commands::admin::read_destination,
+            commands::admin::lookup_number,
+            commands::admin::send_verification,
+            commands::admin::check_code,
+            commands::admin::fetch_verification,
+            commands::admin::close_verification,
+            commands::admin::list_attempts,
+            commands::admin::list_history,
+            commands::admin::export_history,
         ])
         .events(collect_events![
             events::AccountsChanged,
-            events::VaultLocked
+            events::VaultLocked,
+            events::OutboxChanged
         ])
 }
 
 /// Starts the embedded Sandbox on 127.0.0.1 (a free port) with its state kept
-/// beside the vault, so a QA session survives a restart of the app.
-fn start_sandbox(vault_path: &std::path::Path) -> Result<twofold_sandbox::RunningSandbox, String> {
+/// beside the vault, so a QA session survives a restart of the app, and
+/// credentials of this install's own (not the documented fixed ones, which
+/// any local program could use).
+fn start_sandbox(
+    vault_path: &std::path::Path,
+    profiles: &ProfileStore,
+) -> Result<twofold_sandbox::RunningSandbox, String> {
+    use secrecy::ExposeSecret;
+    let (account_sid, token) = profiles.sandbox_credentials().map_err(|e| e.to_string())?;
     let config = twofold_sandbox::SandboxConfig {
         state_file: Some(vault_path.with_file_name("sandbox.json")),
+        credentials: twofold_sandbox::Credentials::new(account_sid, token.expose_secret())
+            .map_err(|e| e.to_string())?,
         ..twofold_sandbox::SandboxConfig::default()
     };
     if let Some(dir) = vault_path.parent() {
@@ -66,6 +97,24 @@ fn start_sandbox(vault_path: &std::path::Path) -> Result<twofold_sandbox::Runnin
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     tauri::async_runtime::block_on(twofold_sandbox::serve(config)).map_err(|e| e.to_string())
+}
+
+/// The console's state: profiles, history, and the Sandbox as a profile.
+fn console_state(
+    vault_path: &std::path::Path,
+    profiles: ProfileStore,
+    sandbox: &commands::sandbox::SandboxState,
+) -> console::ConsoleState {
+    let history = History::at(vault_path.with_file_name("history.jsonl"));
+    let state = console::ConsoleState::new(profiles, history);
+    match &sandbox.0 {
+        Ok(running) => state.with_sandbox(
+            running.base_url(),
+            running.credentials().account_sid().to_owned(),
+            secrecy::SecretString::from(running.credentials().auth_token()),
+        ),
+        Err(_) => state,
+    }
 }
 
 /// Starts the app; returns when its last window closes.
@@ -92,7 +141,16 @@ pub fn run() {
                     "Cannot find your home folder to keep Twofold's data in; set HOME and start Twofold again.",
                 )
             })?;
-            app.manage(commands::sandbox::SandboxState(start_sandbox(&vault_path)));
+            let profiles = ProfileStore::at(ProfileStore::default_path().ok_or_else(|| {
+                AppError::new(
+                    ErrorKind::Storage,
+                    "Cannot find your config folder; set HOME and start Twofold again.",
+                )
+            })?);
+            let sandbox = commands::sandbox::SandboxState(start_sandbox(&vault_path, &profiles));
+            app.manage(console_state(&vault_path, profiles, &sandbox));
+            app.manage(sandbox);
+            events::follow_outbox(app.handle().clone());
             app.manage(state::AppState::new(vault_path.clone(), app.handle().clone()));
             if let Err(error) = events::watch_vault(app.handle().clone(), &vault_path) {
                 // The app still works; it shows other processes' changes after

@@ -47,7 +47,7 @@ impl Action {
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     /// Unix seconds.
-    #[cfg_attr(feature = "specta", specta(type = f64))]
+    #[cfg_attr(feature = "specta", specta(type = u32))]
     pub time: u64,
     pub action: Action,
     /// The profile's name.
@@ -158,6 +158,14 @@ impl History {
             .collect();
         entries.reverse();
         Ok(entries)
+    }
+
+    /// Writes the entries `filter` keeps as CSV to `output`, a new file
+    /// (mode 0600); returns how many.
+    pub fn export_csv(&self, output: &Path, filter: &HistoryFilter) -> io::Result<usize> {
+        let entries = self.entries(filter)?;
+        twofold_atomic_file::write_new(output, History::to_csv(&entries).as_bytes())?;
+        Ok(entries.len())
     }
 
     /// The entries as CSV with a header line, oldest first.

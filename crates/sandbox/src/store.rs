@@ -195,7 +195,10 @@ impl App {
             self.inner
                 .faults_set
                 .store(!state.faults.is_empty(), Ordering::Release);
-            let (len, newest) = (state.outbox.len(), state.outbox.last().map(|m| m.sid.as_str()));
+            let (len, newest) = (
+                state.outbox.len(),
+                state.outbox.last().map(|m| m.sid.as_str()),
+            );
             self.inner.outbox_mark.send_if_modified(|mark| {
                 let changed = mark.len != len || mark.newest.as_deref() != newest;
                 if changed {

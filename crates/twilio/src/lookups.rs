@@ -101,7 +101,7 @@ pub struct LineStatus {
 }
 
 /// The `line_type_intelligence` package (spec schema `LineTypeIntelligence`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LineTypeIntelligence {
     /// MCC.
     pub mobile_country_code: Option<String>,

@@ -67,7 +67,7 @@ pub struct Service {
 }
 
 /// A Service's `push` object (set with `Push.*`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServicePush {
     /// Whether challenge details carry a date.
     pub include_date: Option<bool>,
@@ -78,7 +78,7 @@ pub struct ServicePush {
 }
 
 /// A Service's `totp` object (set with `Totp.*`; `null`s mean Twilio's defaults).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceTotp {
     /// The issuer in `otpauth://` URIs (default: the friendly name).
     pub issuer: Option<String>,
@@ -91,7 +91,7 @@ pub struct ServiceTotp {
 }
 
 /// A Service's `whatsapp` object (set with `Whatsapp.*`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceWhatsapp {
     /// The Messaging Service that sends (`MG…`).
     pub msg_service_sid: Option<String>,

@@ -5,6 +5,8 @@
 //! main thread and the window keeps painting their progress.
 
 pub mod accounts;
+pub mod admin;
+pub mod profiles;
 pub mod sandbox;
 pub mod transfer;
 pub mod vault;

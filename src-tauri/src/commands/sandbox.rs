@@ -27,9 +27,8 @@ impl SandboxState {
 pub struct SandboxStatus {
     /// `http://127.0.0.1:PORT`: the base URL of both Verify and Lookups.
     pub base_url: String,
+    /// This install's own Sandbox account (`AC…`).
     pub account_sid: String,
-    /// The Sandbox's fixed, documented token: it guards nothing but the emulator.
-    pub auth_token: String,
 }
 
 #[tauri::command]
@@ -39,17 +38,29 @@ pub fn sandbox_status(sandbox: State<'_, SandboxState>) -> AppResult<SandboxStat
     Ok(SandboxStatus {
         base_url: running.base_url(),
         account_sid: running.credentials().account_sid().to_owned(),
-        auth_token: running.credentials().auth_token().to_owned(),
     })
 }
 
-/// Newest first, as the room shows them.
+/// The Sandbox's Auth Token, because the user pressed Reveal: it is made at
+/// random for this install, so only who can read the keyring can call it.
+#[tauri::command]
+#[specta::specta]
+pub fn reveal_sandbox_token(sandbox: State<'_, SandboxState>) -> AppResult<String> {
+    Ok(sandbox.running()?.credentials().auth_token().to_owned())
+}
+
+/// Newest first, as the room shows them. Later changes arrive as
+/// `OutboxChanged` events.
 #[tauri::command]
 #[specta::specta]
 pub fn sandbox_outbox(sandbox: State<'_, SandboxState>) -> AppResult<Vec<OutboxMessage>> {
-    let mut messages = sandbox.running()?.outbox();
+    Ok(newest_first(sandbox.running()?))
+}
+
+pub fn newest_first(running: &RunningSandbox) -> Vec<OutboxMessage> {
+    let mut messages = running.outbox();
     messages.reverse();
-    Ok(messages)
+    messages
 }
 
 #[tauri::command]

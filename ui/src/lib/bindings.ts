@@ -68,14 +68,63 @@ export const commands = {
 	 */
 	exportAccounts: (request: ExportRequest) => typedError<string[], AppError>(__TAURI_INVOKE("export_accounts", { request })),
 	sandboxStatus: () => typedError<SandboxStatus, AppError>(__TAURI_INVOKE("sandbox_status")),
-	/**  Newest first, as the room shows them. */
+	/**
+	 *  The Sandbox's Auth Token, because the user pressed Reveal: it is made at
+	 *  random for this install, so only who can read the keyring can call it.
+	 */
+	revealSandboxToken: () => typedError<string, AppError>(__TAURI_INVOKE("reveal_sandbox_token")),
+	/**
+	 *  Newest first, as the room shows them. Later changes arrive as
+	 *  `OutboxChanged` events.
+	 */
 	sandboxOutbox: () => typedError<OutboxMessage[], AppError>(__TAURI_INVOKE("sandbox_outbox")),
 	clearSandboxOutbox: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_outbox")),
+	/**  Every profile, and which one is picked. */
+	listProfiles: () => typedError<ProfileList, AppError>(__TAURI_INVOKE("list_profiles")),
+	/**  Picks the profile the Admin room acts as. */
+	selectProfile: (name: string) => typedError<null, AppError>(__TAURI_INVOKE("select_profile", { name })),
+	/**
+	 *  Adds a profile, or replaces the one called `replacing`. An empty
+	 *  `secret` keeps the one in the keyring.
+	 */
+	saveProfile: (profile: Profile, replacing: string | null, secret: string | null) => typedError<null, AppError>(__TAURI_INVOKE("save_profile", { profile, replacing, secret })),
+	/**  Removes a saved profile and its secret. */
+	removeProfile: (name: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_profile", { name })),
+	/**  Lists the profile's Verify Services: proof that it can talk to Twilio. */
+	testConnection: (name: string) => typedError<ServiceSummary[], AppError>(__TAURI_INVOKE("test_connection", { name })),
+	/**  The profile's Verify Services. */
+	listServices: (profile: string) => typedError<ServiceSummary[], AppError>(__TAURI_INVOKE("list_services", { profile })),
+	/**  Creates a Verify Service. */
+	createService: (profile: string, settings: ServiceSettings) => typedError<ServiceSummary, AppError>(__TAURI_INVOKE("create_service", { profile, settings })),
+	/**  Saves a Verify Service's settings. */
+	updateService: (profile: string, sid: string, settings: ServiceSettings) => typedError<ServiceSummary, AppError>(__TAURI_INVOKE("update_service", { profile, sid, settings })),
+	/**
+	 *  Reads a typed destination: E.164, the suggestion, or what is wrong. A
+	 *  number without a country code is read as one of the user's region.
+	 */
+	readDestination: (text: string) => __TAURI_INVOKE<DestinationHint>("read_destination", { text }),
+	/**  Looks a number up with its line type. */
+	lookupNumber: (profile: string, number: string) => typedError<LookupSummary, AppError>(__TAURI_INVOKE("lookup_number", { profile, number })),
+	/**  Sends a verification. */
+	sendVerification: (profile: string, service: string, send: NewVerification) => typedError<VerificationSummary, AppError>(__TAURI_INVOKE("send_verification", { profile, service, send })),
+	/**  Checks the code the customer read back. */
+	checkCode: (profile: string, service: string, check: CodeCheck) => typedError<VerificationSummary, AppError>(__TAURI_INVOKE("check_code", { profile, service, check })),
+	/**  Fetches a verification. */
+	fetchVerification: (profile: string, service: string, sid: string) => typedError<VerificationSummary, AppError>(__TAURI_INVOKE("fetch_verification", { profile, service, sid })),
+	/**  Approves or cancels a verification. */
+	closeVerification: (profile: string, service: string, sid: string, closing: Closing) => typedError<VerificationSummary, AppError>(__TAURI_INVOKE("close_verification", { profile, service, sid, closing })),
+	/**  A verification's delivery attempts. */
+	listAttempts: (profile: string, verificationSid: string) => typedError<AttemptSummary[], AppError>(__TAURI_INVOKE("list_attempts", { profile, verificationSid })),
+	/**  The local history, newest first. */
+	listHistory: (filter: HistoryFilter) => typedError<HistoryEntry[], AppError>(__TAURI_INVOKE("list_history", { filter })),
+	/**  Writes the filtered history as CSV to a new file; returns how many rows. */
+	exportHistory: (path: string, filter: HistoryFilter) => typedError<number, AppError>(__TAURI_INVOKE("export_history", { path, filter })),
 };
 
 /** Events */
 export const events = {
 	accountsChanged: makeEvent<AccountsChanged, AccountsChanged>("accounts-changed"),
+	outboxChanged: makeEvent<OutboxChanged, OutboxChanged>("outbox-changed"),
 	vaultLocked: makeEvent<VaultLocked, VaultLocked>("vault-locked"),
 };
 
@@ -116,12 +165,83 @@ export type AccountsChanged = {
 	accounts: AccountCode[],
 };
 
+/**  What was done. */
+export type Action = 
+/**  A verification was sent. */
+"send" | 
+/**  A code was checked. */
+"check" | 
+/**  A verification was fetched. */
+"fetch" | 
+/**  A verification was approved by hand. */
+"approve" | 
+/**  A verification was canceled. */
+"cancel" | 
+/**  A number was looked up. */
+"lookup";
+
 export type AppError = {
 	kind: ErrorKind,
 	message: string,
+	/**  What Twilio said, when it was Twilio that refused. */
+	twilio: TwilioFailure | null,
+};
+
+/**  One delivery attempt. */
+export type AttemptSummary = {
+	sid: string,
+	channel: string,
+	/**  `converted` (the code was checked right) or `unconverted`. */
+	conversionStatus: string,
+	dateCreated: string | null,
+};
+
+/**  How a profile authenticates. */
+export type AuthKind = 
+/**  The account's Auth Token. */
+{ kind: "authToken" } | 
+/**  An API key (`SK…`) and its secret. */
+{ kind: "apiKey"; 
+/**  The key's SID. */
+key_sid: string };
+
+/**  Closing a verification by hand. */
+export type Closing = 
+/**  The customer proved themselves another way. */
+"approved" | 
+/**  Stop it: a new send gets a new code. */
+"canceled";
+
+/**
+ *  A code to check, against the pending verification of `to` or a
+ *  verification by its SID.
+ */
+export type CodeCheck = {
+	/**  The destination the code was sent to. */
+	to: string | null,
+	/**  Or the verification (`VE…`). */
+	verificationSid: string | null,
+	/**  The code the customer read back; none for SNA. */
+	code: string | null,
+	/**  PSD2: the same amount as the send. */
+	amount: string | null,
+	/**  PSD2: the same payee as the send. */
+	payee: string | null,
 };
 
 export type CodeKind = "totp" | "hotp" | "steam";
+
+/**  What a typed destination is, and what to say about it. */
+export type DestinationHint = {
+	/**  The number in E.164 (`+447700900123`), when it is one. */
+	e164: string | null,
+	/**  The same number written for people (`+44 7700 900123`). */
+	international: string | null,
+	/**  Whether it is an email address. */
+	email: boolean,
+	/**  What to tell the person; `None` when it is fine as typed. */
+	message: string | null,
+};
 
 export type ErrorKind = 
 /**  What the user typed or chose cannot be used; the message says why. */
@@ -135,7 +255,11 @@ export type ErrorKind =
 /**  The vault is locked: show the unlock screen. */
 "locked" | 
 /**  The OS keyring is missing or refused; a passphrase can be used instead. */
-"keyring";
+"keyring" | 
+/**  Twilio (or the Sandbox) refused; `twilio` says how. */
+"twilio" | 
+/**  Twilio (or the Sandbox) could not be reached. */
+"network";
 
 export type ExportRequest = {
 	format: string,
@@ -155,6 +279,36 @@ export type Formats = {
 	export: FormatChoice[],
 };
 
+/**  One line of the history. */
+export type HistoryEntry = {
+	/**  Unix seconds. */
+	time: number,
+	action: Action,
+	/**  The profile's name. */
+	profile: string,
+	/**  The Verify Service (`VA…`). */
+	service: string | null,
+	channel: string | null,
+	/**  The destination, masked: `••••••••23`, `a…@example.com`. */
+	to: string,
+	/**  The status Twilio answered, e.g. `pending`, `approved`. */
+	status: string | null,
+	/**  Twilio's error code when it refused. */
+	errorCode: number | null,
+	/**  The verification (`VE…`). */
+	verificationSid: string | null,
+};
+
+/**  Which entries to show. */
+export type HistoryFilter = {
+	/**  Only this profile. */
+	profile: string | null,
+	/**  Only this action. */
+	action: Action | null,
+	/**  Text found in the service, channel, destination, status or SID. */
+	text: string | null,
+};
+
 export type ImportRequest = {
 	path: string,
 	/**  A format id, or `None` to recognise the file. */
@@ -171,10 +325,51 @@ export type ImportSummary = {
 	unreadable: UnreadableEntry[],
 };
 
+/**  What Lookups says about a number. */
+export type LookupSummary = {
+	phoneNumber: string,
+	valid: boolean,
+	countryCode: string | null,
+	nationalFormat: string | null,
+	/**  `mobile`, `landline`, `nonFixedVoip`… */
+	lineType: string | null,
+	carrier: string | null,
+};
+
 /**  How the user chose to protect a new vault. */
 export type NewVault = {
 	keyring: boolean,
 	passphrase: string | null,
+};
+
+/**  A verification to send. */
+export type NewVerification = {
+	/**  E.164 phone number, or an email address for the email channel. */
+	to: string,
+	/**  `sms`, `call`, `email`, `whatsapp`, `rcs`, `sna` or `auto`. */
+	channel: string,
+	/**  The message language, e.g. `en`, `pt-BR`. */
+	locale: string | null,
+	/**  A code of your own (the service must allow custom codes). */
+	customCode: string | null,
+	/**  Replaces the service's name in this message. */
+	customFriendlyName: string | null,
+	/**  PSD2: the amount being approved. */
+	amount: string | null,
+	/**  PSD2: who is being paid. */
+	payee: string | null,
+	/**  Channel settings as JSON, e.g. an email's `from` and `template_id`. */
+	channelConfiguration: string | null,
+	/**  The customer's IP address (helps `auto` pick SNA). */
+	deviceIp: string | null,
+};
+
+/**
+ *  The built-in Sandbox's outbox, newest first, whenever a message enters
+ *  it or it is cleared.
+ */
+export type OutboxChanged = {
+	messages: OutboxMessage[],
 };
 
 /**
@@ -202,12 +397,118 @@ export type OutboxMessage = {
 	date_created: string,
 };
 
+/**  A profile's settings (never its secret). */
+export type Profile = {
+	/**  Its name, unique. */
+	name: string,
+	/**  The account (`AC…`). */
+	accountSid: string,
+	auth: AuthKind,
+	target: Target,
+	/**  The Verify Service used when none is named (`VA…`). */
+	defaultService: string | null,
+};
+
+export type ProfileChoice = {
+	source: ProfileSource,
+	profile: Profile,
+};
+
+export type ProfileList = {
+	/**  The profile the Admin room acts as. */
+	active: string,
+	choices: ProfileChoice[],
+};
+
+/**  Where a profile comes from, which says what the user may do with it. */
+export type ProfileSource = 
+/**  The built-in Sandbox: always there, never edited. */
+"sandbox" | 
+/**  Made from `TWILIO_*` variables: shown, not edited. */
+"environment" | 
+/**  Saved in Settings: edited and removed there. */
+"saved";
+
 export type SandboxStatus = {
 	/**  `http://127.0.0.1:PORT`: the base URL of both Verify and Lookups. */
 	baseUrl: string,
+	/**  This install's own Sandbox account (`AC…`). */
 	accountSid: string,
-	/**  The Sandbox's fixed, documented token: it guards nothing but the emulator. */
-	authToken: string,
+};
+
+/**
+ *  A Verify Service's settings, for creating or updating one. `None` keeps
+ *  a setting as it is (update) or leaves it to Twilio's default (create).
+ */
+export type ServiceSettings = {
+	/**  The name customers see in messages ("Your Acme code is…"). */
+	friendlyName: string | null,
+	/**  Digits in a code, 4–10. */
+	codeLength: number | null,
+	/**  Look the number up (line type, carrier) before each send. */
+	lookupEnabled: boolean | null,
+	/**  Refuse SMS to landlines (needs `lookup_enabled`). */
+	skipSmsToLandlines: boolean | null,
+	/**  Calls ask the customer to press a key first. */
+	dtmfInputRequired: boolean | null,
+	/**  The name read out in calls. */
+	ttsName: string | null,
+	/**  PSD2: every send and check carries an amount and a payee. */
+	psd2Enabled: boolean | null,
+	/**  Add "do not share this code" to messages. */
+	doNotShareWarningEnabled: boolean | null,
+	/**  Allow sends with a code of your own. */
+	customCodeEnabled: boolean | null,
+	/**  TOTP factors: the issuer shown in authenticator apps. */
+	totpIssuer: string | null,
+	/**  TOTP factors: seconds per code, 20–60. */
+	totpTimeStep: number | null,
+	/**  TOTP factors: digits, 3–8. */
+	totpCodeLength: number | null,
+	/**  TOTP factors: time steps accepted either side, 0–2. */
+	totpSkew: number | null,
+	/**  The message template used by default (`HJ…`). */
+	defaultTemplateSid: string | null,
+	/**  WhatsApp: the Messaging Service that sends (`MG…`). */
+	whatsappMsgServiceSid: string | null,
+	/**  WhatsApp: the sender, `whatsapp:+1…`. */
+	whatsappFrom: string | null,
+	/**  Publish Verify events to Event Streams. */
+	verifyEventSubscriptionEnabled: boolean | null,
+};
+
+/**
+ *  A Verify Service: its SID and its settings, in the shape the edit form
+ *  sends back.
+ */
+export type ServiceSummary = {
+	sid: string,
+	settings: ServiceSettings,
+};
+
+/**  Where a profile's requests go. */
+export type Target = 
+/**  Twilio, optionally in a region and through an edge. */
+{ kind: "twilio"; 
+/**  e.g. `ie1`, `au1`. */
+region: string | null; 
+/**  e.g. `dublin`, `sydney`. */
+edge: string | null } | 
+/**  One base URL for Verify and Lookups: a Sandbox, a proxy. */
+{ kind: "baseUrl"; 
+/**  `http://127.0.0.1:7722`. */
+url: string };
+
+/**
+ *  A Twilio error as the web view shows it: the code (a link to Twilio's
+ *  page), Twilio's message, and what to do.
+ */
+export type TwilioFailure = {
+	status: number,
+	code: number,
+	message: string,
+	moreInfo: string,
+	fix: string | null,
 };
 
 /**  How the user unlocks the vault. */
@@ -235,6 +536,23 @@ export type VaultStatus = {
 	passphrase: boolean,
 	/**  The vault file, to show the user where their data is. */
 	path: string | null,
+};
+
+/**  A verification (or a check's answer) as the room shows it. */
+export type VerificationSummary = {
+	sid: string,
+	to: string,
+	channel: string,
+	/**  `pending`, `approved`, `canceled`, `max_attempts_reached`, `expired`… */
+	status: string,
+	amount: string | null,
+	payee: string | null,
+	/**  How many times a code was sent for it. */
+	sends: number,
+	/**  `YYYY-MM-DDTHH:MM:SSZ`. */
+	dateCreated: string | null,
+	/**  For SNA: the URL the customer's phone must open. */
+	snaUrl: string | null,
 };
 
 /* Tauri Specta runtime */
