@@ -19,6 +19,9 @@ async function openSettings() {
   await (await fixture.app.waitFind('a[href="#settings"]')).click();
   await fixture.app.waitFind("#sandbox-title");
   const read = async (id) => (await fixture.app.waitFind(`[data-testid=${id}]`)).text();
+  // The token is this install's own and hidden until revealed.
+  assert.equal((await fixture.app.findAll("[data-testid=sandbox-token]")).length, 0, "the token shows unasked");
+  await clickButton(fixture.app, "Reveal", "#sandbox-title ~ dl");
   return { base: await read("sandbox-url"), account: await read("sandbox-account"), token: await read("sandbox-token") };
 }
 
