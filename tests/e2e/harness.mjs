@@ -29,7 +29,8 @@ export async function startDriver({ env = {} } = {}) {
   const dataHome = mkdtempSync(join(scratch, "data-"));
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
     stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, XDG_DATA_HOME: dataHome, ...env },
+    // Config too (Twilio profiles, window state): no test sees another's.
+    env: { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config"), ...env },
   });
   let spawnError;
   driver.on("error", (error) => (spawnError = error));

@@ -409,24 +409,13 @@ fn import(
         .map(|path| read_file(path))
         .collect::<Result<Vec<_>>>()?;
     let mut vault = open_vault(cli)?;
-    let preview = match contents.as_slice() {
-        [bytes] if format.is_some() || formats::detect(bytes).is_some() => formats::import(
-            bytes,
-            format,
-            password.as_deref().map(String::as_str),
-            vault.accounts(),
-        )?,
-        _ => {
-            let images: Vec<&[u8]> = contents.iter().map(|bytes| bytes.as_slice()).collect();
-            formats::import_qr_images(&images, vault.accounts()).map_err(|error| match error {
-                // Not a picture either: say what we could not recognise.
-                FormatError::Qr(QrError::Image { .. }) if contents.len() == 1 => {
-                    FormatError::UnknownFormat
-                }
-                other => other,
-            })?
-        }
-    };
+    let files: Vec<&[u8]> = contents.iter().map(|bytes| bytes.as_slice()).collect();
+    let preview = formats::import_files(
+        &files,
+        format,
+        password.as_deref().map(String::as_str),
+        vault.accounts(),
+    )?;
     print_preview(cli, &preview, dry_run);
     if dry_run {
         return Ok(());

@@ -113,10 +113,6 @@ pub async fn preview_import(
     request: ImportRequest,
 ) -> AppResult<ImportSummary> {
     let bytes = read_file(Path::new(request.path.trim()))?;
-    if image::guess_format(&bytes).is_ok() {
-        let preview = state.read(|accounts| formats::import_qr_images(&[&bytes], accounts))?;
-        return hold(&state, preview.map_err(format_error)?);
-    }
     let format = request
         .format
         .filter(|id| !id.is_empty())
@@ -128,8 +124,8 @@ pub async fn preview_import(
         .filter(|text| !text.is_empty())
         .map(Zeroizing::new);
     let preview = state.read(|accounts| {
-        formats::import(
-            &bytes,
+        formats::import_files(
+            &[&bytes],
             format,
             password.as_deref().map(String::as_str),
             accounts,

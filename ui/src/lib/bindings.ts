@@ -203,7 +203,7 @@ export type AuthKind =
 /**  An API key (`SK…`) and its secret. */
 { kind: "apiKey"; 
 /**  The key's SID. */
-key_sid: string };
+keySid: string };
 
 /**  Closing a verification by hand. */
 export type Closing = 

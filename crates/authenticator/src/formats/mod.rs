@@ -479,6 +479,27 @@ pub fn import(
     Ok(ImportPreview::new(format, entries, existing))
 }
 
+/// Reads what the user chose to import: one export file (of the `format`
+/// named, or one recognised), or else pictures of QR codes. A single file
+/// that is neither is reported as an unknown format. The app and the CLI
+/// both decide this way.
+pub fn import_files(
+    files: &[&[u8]],
+    format: Option<Format>,
+    password: Option<&str>,
+    existing: &[Account],
+) -> Result<ImportPreview, FormatError> {
+    match files {
+        [bytes] if format.is_some() || detect(bytes).is_some() => {
+            import(bytes, format, password, existing)
+        }
+        _ => import_qr_images(files, existing).map_err(|error| match error {
+            FormatError::Qr(QrError::Image { .. }) if files.len() == 1 => FormatError::UnknownFormat,
+            other => other,
+        }),
+    }
+}
+
 /// Reads the payloads of scanned QR codes (`otpauth://` accounts and Google
 /// migration batches, in any mix) into a preview against `existing`. Other
 /// codes on the same screen (a web address, a Wi-Fi login) are passed over,
