@@ -27,7 +27,11 @@ const KEYRING_SERVICE: &str = "Twofold";
 /// How a profile authenticates.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum AuthKind {
     /// The account's Auth Token.
     AuthToken,

@@ -126,14 +126,10 @@ impl ApiError {
         Self::new(400, 60200, format!("Invalid parameter `{param}`: {why}"))
     }
 
-    /// The JSON body Twilio sends with an error.
-    pub fn body(&self) -> serde_json::Value {
-        serde_json::json!({
-            "code": self.code,
-            "message": self.message,
-            "more_info": format!("https://www.twilio.com/docs/errors/{}", self.code),
-            "status": self.status,
-        })
+    /// The JSON body Twilio sends with an error: the shared wire type the
+    /// client reads.
+    pub fn body(&self) -> twofold_twilio::ApiErrorBody {
+        twofold_twilio::ApiErrorBody::new(self.code, self.status, self.message.clone())
     }
 }
 

@@ -8,7 +8,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::model::{Ctx, ServiceRecord};
@@ -118,18 +118,21 @@ pub(crate) fn page(req: &Req, path: &str, key: &str, items: Vec<Value>) -> ApiRe
     let next = (offset + page_size < total).then(|| link(page + 1, Some(offset + page_size)));
     let previous = (page > 0).then(|| link(page - 1, Some(offset.saturating_sub(page_size))));
     let current = link(page, req.get("PageToken").map(|_| offset));
-    Ok(ok(json!({
-        key: records,
-        "meta": {
-            "page": page,
-            "page_size": page_size,
-            "first_page_url": link(0, None),
-            "previous_page_url": previous,
-            "url": current,
-            "next_page_url": next,
-            "key": key,
+    let page = twofold_twilio::Page {
+        items: records,
+        meta: twofold_twilio::Meta {
+            page: u32::try_from(page).unwrap_or(u32::MAX),
+            page_size: u32::try_from(page_size).unwrap_or(u32::MAX),
+            first_page_url: link(0, None),
+            previous_page_url: previous,
+            url: current,
+            next_page_url: next,
+            key: key.to_owned(),
         },
-    })))
+    };
+    Ok(ok(serde_json::to_value(page).map_err(|_| {
+        ApiError::new(500, 20500, "Internal Server Error")
+    })?))
 }
 
 /// Every route of Verify v2, Lookups v2 and the admin API.

@@ -41,45 +41,54 @@ fn round_trip(c: &mut Criterion) {
         .expect("its sid");
 
     let mut next = 0u32;
-    c.bench_function("verify: send → read outbox → check, over loopback", |b| {
-        b.iter(|| {
-            // A number of its own each time, so no send limit is reached.
-            next = (next + 1) % 10_000;
-            let to = format!("+1415555{next:04}");
-            runtime.block_on(async {
-                let send = NewVerification {
-                    to: to.clone(),
-                    channel: "sms".to_owned(),
-                    ..NewVerification::default()
-                };
-                client.send_verification(&service, &send).await.expect("send");
-                let messages: serde_json::Value = outbox
-                    .get(format!("{base}/sandbox/outbox"))
-                    .basic_auth(&account, Some(&token))
-                    .query(&[("To", to.as_str())])
-                    .send()
-                    .await
-                    .expect("outbox")
-                    .json()
-                    .await
-                    .expect("outbox JSON");
-                let code = messages["messages"]
-                    .as_array()
-                    .and_then(|all| all.last())
-                    .and_then(|last| last["code"].as_str())
-                    .expect("a code")
-                    .to_owned();
-                let check = CodeCheck {
-                    to: Some(to),
-                    code: Some(code),
-                    ..CodeCheck::default()
-                };
-                let checked = client.check_verification(&service, &check).await.expect("check");
-                assert_eq!(checked.status, Some(VerificationStatus::Approved));
-                black_box(checked);
+    c.bench_function(
+        "verify: send → read outbox → check, over loopback",
+        |b| {
+            b.iter(|| {
+                // A number of its own each time, so no send limit is reached.
+                next = (next + 1) % 10_000;
+                let to = format!("+1415555{next:04}");
+                runtime.block_on(async {
+                    let send = NewVerification {
+                        to: to.clone(),
+                        channel: "sms".to_owned(),
+                        ..NewVerification::default()
+                    };
+                    client
+                        .send_verification(&service, &send)
+                        .await
+                        .expect("send");
+                    let messages: serde_json::Value = outbox
+                        .get(format!("{base}/sandbox/outbox"))
+                        .basic_auth(&account, Some(&token))
+                        .query(&[("To", to.as_str())])
+                        .send()
+                        .await
+                        .expect("outbox")
+                        .json()
+                        .await
+                        .expect("outbox JSON");
+                    let code = messages["messages"]
+                        .as_array()
+                        .and_then(|all| all.last())
+                        .and_then(|last| last["code"].as_str())
+                        .expect("a code")
+                        .to_owned();
+                    let check = CodeCheck {
+                        to: Some(to),
+                        code: Some(code),
+                        ..CodeCheck::default()
+                    };
+                    let checked = client
+                        .check_verification(&service, &check)
+                        .await
+                        .expect("check");
+                    assert_eq!(checked.status, Some(VerificationStatus::Approved));
+                    black_box(checked);
+                });
             });
-        });
-    });
+        },
+    );
 }
 
 criterion_group!(benches, round_trip);

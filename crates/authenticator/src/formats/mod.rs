@@ -494,7 +494,9 @@ pub fn import_files(
             import(bytes, format, password, existing)
         }
         _ => import_qr_images(files, existing).map_err(|error| match error {
-            FormatError::Qr(QrError::Image { .. }) if files.len() == 1 => FormatError::UnknownFormat,
+            FormatError::Qr(QrError::Image { .. }) if files.len() == 1 => {
+                FormatError::UnknownFormat
+            }
             other => other,
         }),
     }
