@@ -91,9 +91,13 @@ impl From<twofold_console::ConsoleError> for AppError {
                 AppError::new(ErrorKind::Storage, message)
             }
             ConsoleError::NoSuchProfile { .. } => AppError::new(ErrorKind::NotFound, message),
+            ConsoleError::Vault(error) => crate::state::vault_error(error),
             ConsoleError::InvalidProfile { .. }
             | ConsoleError::NoProfile { .. }
-            | ConsoleError::NoService => AppError::new(ErrorKind::InvalidInput, message),
+            | ConsoleError::NoService
+            | ConsoleError::NoBinding
+            | ConsoleError::Binding { .. }
+            | ConsoleError::NoLinkedAccount { .. } => AppError::new(ErrorKind::InvalidInput, message),
         }
     }
 }

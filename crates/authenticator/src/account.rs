@@ -48,6 +48,24 @@ impl FromStr for AccountId {
     }
 }
 
+/// The Twilio Verify TOTP factor an account is the other half of: recorded
+/// when a factor enrolled in Twofold is added to the vault, so its codes can
+/// verify the factor and answer its challenges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactorLink {
+    /// The Twofold profile that enrolled it.
+    pub profile: String,
+    /// The Verify Service (`VA…`).
+    pub service_sid: String,
+    /// The entity's identity.
+    pub identity: String,
+    /// The factor (`YF…`).
+    pub factor_sid: String,
+    /// When Twofold saw the factor deleted, in Unix seconds; the account
+    /// stays, but its codes verify nothing any more.
+    pub deleted_at: Option<u64>,
+}
+
 /// One account. Its `Debug` output never shows the secret (see [`crate::Secret`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -65,6 +83,8 @@ pub struct Account {
     pub created_at: u64,
     /// When a code was last copied, in Unix seconds.
     pub last_used_at: Option<u64>,
+    /// The Verify factor it belongs to, when enrolled through Twofold.
+    pub factor: Option<FactorLink>,
 }
 
 impl Account {
@@ -78,6 +98,7 @@ impl Account {
             position: 0,
             created_at,
             last_used_at: None,
+            factor: None,
         }
     }
 }

@@ -38,7 +38,7 @@ mod record;
 mod secret;
 mod vault;
 
-pub use account::{Account, AccountId, AccountIdError};
+pub use account::{Account, AccountId, AccountIdError, FactorLink};
 pub use otpauth::{Algorithm, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
 pub use vault::{

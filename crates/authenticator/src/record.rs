@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::account::{Account, AccountId};
+use crate::account::{Account, AccountId, FactorLink};
 use crate::otpauth::{OtpAuth, OtpKind};
 use crate::secret::Secret;
 
@@ -43,6 +43,19 @@ pub(crate) struct Record {
     created_at: u64,
     #[serde(default)]
     last_used_at: Option<u64>,
+    /// Absent in vaults written before factors could be linked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    factor: Option<FactorRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct FactorRecord {
+    profile: String,
+    service_sid: String,
+    identity: String,
+    factor_sid: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    deleted_at: Option<u64>,
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy)]
@@ -86,6 +99,13 @@ impl Record {
             position: account.position,
             created_at: account.created_at,
             last_used_at: account.last_used_at,
+            factor: account.factor.as_ref().map(|link| FactorRecord {
+                profile: link.profile.clone(),
+                service_sid: link.service_sid.clone(),
+                identity: link.identity.clone(),
+                factor_sid: link.factor_sid.clone(),
+                deleted_at: link.deleted_at,
+            }),
         }
     }
 
@@ -117,6 +137,13 @@ impl Record {
             position: self.position,
             created_at: self.created_at,
             last_used_at: self.last_used_at,
+            factor: self.factor.map(|link| FactorLink {
+                profile: link.profile,
+                service_sid: link.service_sid,
+                identity: link.identity,
+                factor_sid: link.factor_sid,
+                deleted_at: link.deleted_at,
+            }),
         })
     }
 }
@@ -198,5 +225,29 @@ mod tests {
                 .unwrap_err()
                 .contains("format is 'aegis'")
         );
+    }
+
+    #[test]
+    fn a_vault_from_before_factor_links_decodes_without_one() {
+        // The content of docs/vault-format.md's worked example, as written
+        // before accounts could be linked to a factor.
+        let old = br#"{"format":"twofold-accounts","version":1,"accounts":[{"id":"306f367d-e424-4bed-8239-f82935a9ae62","issuer":"Example","name":"alice@example.com","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30,"tags":["work"],"note":"","position":0,"created_at":1700000000,"last_used_at":null}]}"#;
+        let accounts = decode(old).unwrap();
+        assert_eq!(accounts[0].factor, None);
+        // And an account without a link writes no `factor` field.
+        assert!(!String::from_utf8_lossy(&encode(&accounts)).contains("factor"));
+    }
+
+    #[test]
+    fn a_factor_link_round_trips() {
+        let mut accounts = decode(br#"{"format":"twofold-accounts","version":1,"accounts":[{"id":"306f367d-e424-4bed-8239-f82935a9ae62","issuer":"Acme","name":"qa","secret":"JBSWY3DPEHPK3PXP","kind":"totp","algorithm":"SHA1","digits":6,"period":30,"created_at":1700000000}]}"#).unwrap();
+        accounts[0].factor = Some(FactorLink {
+            profile: "Sandbox".to_owned(),
+            service_sid: "VA0".to_owned(),
+            identity: "qa-0001".to_owned(),
+            factor_sid: "YF0".to_owned(),
+            deleted_at: Some(1_800_000_000),
+        });
+        assert_eq!(decode(&encode(&accounts)).unwrap(), accounts);
     }
 }

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::Path;
 
 use twofold_authenticator::{
-    Account, KdfParams, Passphrase, Protection, Unlock, Vault, VaultError,
+    Account, FactorLink, KdfParams, Passphrase, Protection, Unlock, Vault, VaultError,
 };
 
 mod vault_support;
@@ -199,8 +199,8 @@ fn adding_an_account_the_vault_keeps_is_refused_naming_it() {
     let mut vault = vault_with_two_accounts(&path);
     let file = fs::read(&path).unwrap();
     // The same key under another label is still the same account.
-    let twin = account("GitHub", "JBSWY3DPEHPK3PXP").otp;
-    let error = vault.add_account(twin, 1_800_000_000).unwrap_err();
+    let twin = account("GitHub", "JBSWY3DPEHPK3PXP");
+    let error = vault.add_account(twin).unwrap_err();
     assert_eq!(
         error.to_string(),
         "“GitHub: me” is already in the vault with the same secret; nothing was added"
@@ -208,7 +208,7 @@ fn adding_an_account_the_vault_keeps_is_refused_naming_it() {
     assert_eq!(fs::read(&path).unwrap(), file, "nothing was saved");
 
     let added = vault
-        .add_account(account("Codeberg", "KRSXG5CTMVRXEZLU").otp, 1_800_000_000)
+        .add_account(account("Codeberg", "KRSXG5CTMVRXEZLU"))
         .unwrap();
     assert_eq!(added.position, 2, "after the others");
     let reopened = open(&path, "correct horse").unwrap();
@@ -379,4 +379,34 @@ fn a_passphrase_change_that_cannot_be_saved_is_undone() {
         .unwrap_err();
     assert!(matches!(error, VaultError::Write { .. }), "{error:?}");
     assert_eq!(vault.info().passphrase, Some(CHEAP));
+}
+
+#[test]
+fn a_factor_link_survives_a_save_and_a_deleted_factor_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    let mut vault = vault_with_two_accounts(&path);
+    let mut linked = account("Acme QA", "KRSXG5CTMVRXEZLU");
+    linked.factor = Some(FactorLink {
+        profile: "Sandbox".to_owned(),
+        service_sid: format!("VA{}", "1".repeat(32)),
+        identity: "qa-user-0001".to_owned(),
+        factor_sid: format!("YF{}", "2".repeat(32)),
+        deleted_at: None,
+    });
+    vault.add_account(linked.clone()).unwrap();
+    let factor_sid = format!("YF{}", "2".repeat(32));
+    let reopened = open(&path, "correct horse").unwrap();
+    assert_eq!(
+        reopened.factor_account(&factor_sid).unwrap().factor,
+        linked.factor
+    );
+    // The two accounts from before the link carry none.
+    assert_eq!(reopened.accounts().iter().filter(|a| a.factor.is_none()).count(), 2);
+
+    assert!(vault.mark_factor_deleted(&factor_sid, 1_800_000_000).unwrap());
+    assert!(!vault.mark_factor_deleted(&factor_sid, 1_800_000_001).unwrap(), "once");
+    let reopened = open(&path, "correct horse").unwrap();
+    let link = reopened.factor_account(&factor_sid).unwrap().factor.clone().unwrap();
+    assert_eq!(link.deleted_at, Some(1_800_000_000));
 }

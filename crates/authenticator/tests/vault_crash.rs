@@ -195,10 +195,10 @@ fn a_writer_killed_while_holding_the_lock_leaves_it_free() {
     let before = std::fs::read(&path).unwrap();
     let started = Instant::now();
     let busy = vault
-        .add_account(
+        .add_account(Account::new(
             OtpAuth::parse("otpauth://totp/Waiting:me?secret=KRSXG5CTMVRXEZLU").unwrap(),
             1_700_000_000,
-        )
+        ))
         .unwrap_err();
     assert!(matches!(busy, VaultError::Busy { .. }), "{busy:?}");
     assert!(started.elapsed() >= LOCK_WAIT);

@@ -70,6 +70,9 @@ pub enum CliError {
     /// A Twilio profile or request failed.
     #[error("{0}")]
     Console(#[from] twofold_console::ConsoleError),
+    /// Input that cannot be used, with the rule.
+    #[error("{0}")]
+    BadInput(String),
     /// A check that did not approve (exit 1, not an error message).
     #[error("the code was not approved (status: {0})")]
     NotApproved(String),
@@ -90,6 +93,7 @@ impl CliError {
             | CliError::NoAccounts
             | CliError::Format(FormatError::NoQrCode { .. }) => 1,
             CliError::Uri(_)
+            | CliError::BadInput(_)
             | CliError::Format(_)
             | CliError::Qr(_)
             | CliError::Vault(VaultError::AlreadyThere { .. }) => 3,
@@ -146,13 +150,19 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Verify { service, command } => {
             crate::verify::run(cli, service.as_deref(), command)
         }
+        Command::Factors { service, command } => {
+            crate::factors::run(cli, service.as_deref(), command)
+        }
+        Command::Entities { service, command } => {
+            crate::factors::entities(cli, service.as_deref(), command)
+        }
         Command::Lookup { number, fields } => crate::verify::lookup(cli, number, fields),
         Command::Profiles => crate::verify::profiles(cli),
     }
     .map(|()| ExitCode::SUCCESS)
 }
 
-fn now() -> u64 {
+pub(crate) fn now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |since| since.as_secs())
@@ -236,7 +246,7 @@ fn passphrase(cli: &Cli) -> Result<Option<Passphrase>> {
     )
 }
 
-fn open_vault(cli: &Cli) -> Result<Vault> {
+pub(crate) fn open_vault(cli: &Cli) -> Result<Vault> {
     let unlock = match passphrase(cli)? {
         Some(passphrase) => Unlock::Passphrase(passphrase),
         None => Unlock::Keyring,
@@ -388,7 +398,7 @@ fn list(cli: &Cli) -> Result<()> {
 fn add(cli: &Cli, uri: &str) -> Result<()> {
     // Parsed first so that a bad URI is reported as such, not as a vault error.
     let otp = OtpAuth::parse(uri)?;
-    let account = open_vault(cli)?.add_account(otp, now())?;
+    let account = open_vault(cli)?.add_account(Account::new(otp, now()))?;
     println!("{}", account.id);
     Ok(())
 }

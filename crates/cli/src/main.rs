@@ -42,6 +42,7 @@
 //! | 6 | Twilio (or the Sandbox) refused or could not be reached, or no profile can act |
 
 mod commands;
+mod factors;
 mod verify;
 
 use std::path::PathBuf;
@@ -61,7 +62,7 @@ Exit codes:
   5  a file cannot be read or written
   6  Twilio (or the Sandbox) refused or could not be reached, or no profile can act;
      printed as \"Twilio error CODE: message. Fix: …\"
-  For `verify check`: 0 approved, 1 not approved.
+  For `verify check`, `factors verify` and `factors challenge`: 0 approved/verified, 1 not.
 
 Environment:
   TWOFOLD_VAULT            the vault file (like --vault)
@@ -171,6 +172,22 @@ pub enum Command {
         service: Option<String>,
         #[command(subcommand)]
         command: verify::VerifyCommand,
+    },
+    /// Verify TOTP factors: create (and keep in the vault), verify, challenge, list, delete
+    Factors {
+        /// The Verify Service [default: the profile's, or TWILIO_VERIFY_SERVICE_SID]
+        #[arg(long, global = true, value_name = "VA…")]
+        service: Option<String>,
+        #[command(subcommand)]
+        command: factors::FactorsCommand,
+    },
+    /// Verify entities: list, delete
+    Entities {
+        /// The Verify Service [default: the profile's, or TWILIO_VERIFY_SERVICE_SID]
+        #[arg(long, global = true, value_name = "VA…")]
+        service: Option<String>,
+        #[command(subcommand)]
+        command: factors::EntitiesCommand,
     },
     /// Look a phone number up (Twilio Lookups v2)
     Lookup {

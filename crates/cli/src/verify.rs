@@ -114,7 +114,7 @@ pub enum ServicesCommand {
     },
 }
 
-fn console(cli: &Cli) -> Result<Console> {
+pub(crate) fn console(cli: &Cli) -> Result<Console> {
     let store = profile_store()?;
     let (profile, secret) =
         store.pick(cli.profile.as_deref(), cli.base_url.as_deref(), |name| {
@@ -131,7 +131,7 @@ fn profile_store() -> Result<ProfileStore> {
 }
 
 /// Runs the async console call on a runtime of its own.
-fn block_on<T>(
+pub(crate) fn block_on<T>(
     work: impl std::future::Future<Output = std::result::Result<T, ConsoleError>>,
 ) -> Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()

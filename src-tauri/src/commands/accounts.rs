@@ -100,7 +100,7 @@ pub fn add_account(state: State<'_, AppState>, uri: String) -> AppResult<Account
         .map_err(|error| AppError::new(ErrorKind::InvalidInput, error.to_string()))?;
     let now = unix_now();
     state.change_vault(|vault| {
-        let account = vault.add_account(otp, now)?;
+        let account = vault.add_account(Account::new(otp, now))?;
         Ok(AccountCode::of(&account, now))
     })
 }

@@ -26,7 +26,6 @@ use zeroize::Zeroizing;
 pub use crypto::KdfParams;
 
 use crate::account::{Account, AccountId, next_position};
-use crate::otpauth::OtpAuth;
 use twofold_atomic_file::{self as atomic, FileLock, LockError};
 
 use crate::record;
@@ -448,20 +447,44 @@ impl Vault {
         Ok(outcome)
     }
 
-    /// Adds the account `otp` describes after the others, unless the vault
-    /// already keeps it (the same key, whatever its label): then nothing is
-    /// added and the error names the account that is there.
-    pub fn add_account(&mut self, otp: OtpAuth, now: u64) -> Result<Account, VaultError> {
+    /// Adds `account` after the others, unless the vault already keeps it
+    /// (the same key, whatever its label): then nothing is added and the
+    /// error names the account that is there.
+    pub fn add_account(&mut self, mut account: Account) -> Result<Account, VaultError> {
         self.transact(|accounts| {
-            if let Some(existing) = accounts.iter().find(|account| account.otp.same_key(&otp)) {
+            if let Some(existing) = accounts.iter().find(|other| other.otp.same_key(&account.otp)) {
                 return Err(VaultError::AlreadyThere {
                     existing: existing.otp.label(),
                 });
             }
-            let mut account = Account::new(otp, now);
             account.position = next_position(accounts);
             accounts.push(account.clone());
             Ok(account)
+        })
+    }
+
+    /// Notes on every account linked to Verify factor `factor_sid` that the
+    /// factor is gone; `true` when one was.
+    pub fn mark_factor_deleted(&mut self, factor_sid: &str, now: u64) -> Result<bool, VaultError> {
+        self.transact(|accounts| {
+            let mut marked = false;
+            for link in accounts.iter_mut().filter_map(|account| account.factor.as_mut()) {
+                if link.factor_sid == factor_sid && link.deleted_at.is_none() {
+                    link.deleted_at = Some(now);
+                    marked = true;
+                }
+            }
+            Ok(marked)
+        })
+    }
+
+    /// The account linked to Verify factor `factor_sid`, if any.
+    pub fn factor_account(&self, factor_sid: &str) -> Option<&Account> {
+        self.accounts.iter().find(|account| {
+            account
+                .factor
+                .as_ref()
+                .is_some_and(|link| link.factor_sid == factor_sid)
         })
     }
 
