@@ -97,7 +97,9 @@ impl From<twofold_console::ConsoleError> for AppError {
             | ConsoleError::NoService
             | ConsoleError::NoBinding
             | ConsoleError::Binding { .. }
-            | ConsoleError::NoLinkedAccount { .. } => AppError::new(ErrorKind::InvalidInput, message),
+            | ConsoleError::NoLinkedAccount { .. } => {
+                AppError::new(ErrorKind::InvalidInput, message)
+            }
         }
     }
 }

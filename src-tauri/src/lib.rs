@@ -51,6 +51,7 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::sandbox::reveal_sandbox_token,
             commands::sandbox::sandbox_outbox,
             commands::sandbox::clear_sandbox_outbox,
+            commands::sandbox::advance_sandbox_clock,
             commands::profiles::list_profiles,
             commands::profiles::select_profile,
             commands::profiles::save_profile,
@@ -68,6 +69,19 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::admin::list_attempts,
             commands::admin::list_history,
             commands::admin::export_history,
+            commands::factors::list_entities,
+            commands::factors::create_entity,
+            commands::factors::delete_entity,
+            commands::factors::list_factors,
+            commands::factors::create_totp_factor,
+            commands::factors::reveal_factor_secret,
+            commands::factors::add_factor_to_vault,
+            commands::factors::verify_factor,
+            commands::factors::rename_factor,
+            commands::factors::delete_factor,
+            commands::factors::create_challenge,
+            commands::factors::list_challenges,
+            commands::factors::answer_challenge,
         ])
         .events(collect_events![
             events::AccountsChanged,
@@ -150,6 +164,7 @@ pub fn run() {
             let sandbox = commands::sandbox::SandboxState(start_sandbox(&vault_path, &profiles));
             app.manage(console_state(&vault_path, profiles, &sandbox));
             app.manage(sandbox);
+            app.manage(commands::factors::PendingBindings::default());
             events::follow_outbox(app.handle().clone());
             app.manage(state::AppState::new(vault_path.clone(), app.handle().clone()));
             if let Err(error) = events::watch_vault(app.handle().clone(), &vault_path) {

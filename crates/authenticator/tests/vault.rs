@@ -402,11 +402,32 @@ fn a_factor_link_survives_a_save_and_a_deleted_factor_says_so() {
         linked.factor
     );
     // The two accounts from before the link carry none.
-    assert_eq!(reopened.accounts().iter().filter(|a| a.factor.is_none()).count(), 2);
+    assert_eq!(
+        reopened
+            .accounts()
+            .iter()
+            .filter(|a| a.factor.is_none())
+            .count(),
+        2
+    );
 
-    assert!(vault.mark_factor_deleted(&factor_sid, 1_800_000_000).unwrap());
-    assert!(!vault.mark_factor_deleted(&factor_sid, 1_800_000_001).unwrap(), "once");
+    assert!(
+        vault
+            .mark_factor_deleted(&factor_sid, 1_800_000_000)
+            .unwrap()
+    );
+    assert!(
+        !vault
+            .mark_factor_deleted(&factor_sid, 1_800_000_001)
+            .unwrap(),
+        "once"
+    );
     let reopened = open(&path, "correct horse").unwrap();
-    let link = reopened.factor_account(&factor_sid).unwrap().factor.clone().unwrap();
+    let link = reopened
+        .factor_account(&factor_sid)
+        .unwrap()
+        .factor
+        .clone()
+        .unwrap();
     assert_eq!(link.deleted_at, Some(1_800_000_000));
 }

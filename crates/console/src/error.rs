@@ -56,7 +56,9 @@ pub enum ConsoleError {
     #[error("no Verify Service: name one (VA…), or set the profile's default service")]
     NoService,
     /// A created factor came back without a TOTP binding.
-    #[error("Twilio returned no TOTP binding for the factor; create a TOTP factor (the binding comes only once)")]
+    #[error(
+        "Twilio returned no TOTP binding for the factor; create a TOTP factor (the binding comes only once)"
+    )]
     NoBinding,
     /// The binding's URI is not one the authenticator reads.
     #[error("the factor's binding is not a TOTP URI Twofold can read: {reason}")]
@@ -65,7 +67,9 @@ pub enum ConsoleError {
         reason: String,
     },
     /// No vault account is linked to the factor.
-    #[error("no account in the vault is linked to factor {factor_sid}; add the factor to Twofold when you create it, or type the code")]
+    #[error(
+        "no account in the vault is linked to factor {factor_sid}; add the factor to Twofold when you create it, or type the code"
+    )]
     NoLinkedAccount {
         /// The factor (`YF…`).
         factor_sid: String,

@@ -23,7 +23,9 @@ pub struct FactorPlace<'a> {
 /// and dashes, e.g. a UUID. `Err` says the rule.
 pub fn check_identity(identity: &str) -> Result<(), String> {
     let fine = (8..=64).contains(&identity.len())
-        && identity.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        && identity
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
     if fine {
         Ok(())
     } else {
@@ -33,7 +35,11 @@ pub fn check_identity(identity: &str) -> Result<(), String> {
 
 /// The authenticator account for a factor just created: its binding's URI
 /// read by the authenticator's own otpauth parser, linked to the factor.
-pub fn factor_account(created: &NewFactor, place: &FactorPlace<'_>, now: u64) -> Result<Account, ConsoleError> {
+pub fn factor_account(
+    created: &NewFactor,
+    place: &FactorPlace<'_>,
+    now: u64,
+) -> Result<Account, ConsoleError> {
     let Some(FactorBinding::Totp { uri, .. }) = &created.binding else {
         return Err(ConsoleError::NoBinding);
     };

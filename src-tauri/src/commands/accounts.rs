@@ -40,6 +40,19 @@ pub struct AccountCode {
     /// Seconds until `code` changes (time-based accounts only).
     pub seconds_left: Option<u32>,
     pub period: Option<u32>,
+    /// The Verify factor it is the other half of, when enrolled in Twofold.
+    pub factor: Option<LinkedFactor>,
+}
+
+/// The Verify factor an account belongs to.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkedFactor {
+    pub factor_sid: String,
+    pub identity: String,
+    pub profile: String,
+    /// The factor was deleted: the codes verify nothing any more.
+    pub deleted: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Type)]
@@ -68,6 +81,12 @@ impl AccountCode {
             next_code: period.map(|period| otp.code_at(now + u64::from(period))),
             seconds_left: otp.seconds_left(now),
             period,
+            factor: account.factor.as_ref().map(|link| LinkedFactor {
+                factor_sid: link.factor_sid.clone(),
+                identity: link.identity.clone(),
+                profile: link.profile.clone(),
+                deleted: link.deleted_at.is_some(),
+            }),
         }
     }
 }
@@ -180,7 +199,7 @@ pub fn reveal_secret(state: State<'_, AppState>, id: String) -> AppResult<String
     })?
 }
 
-fn group_in_fours(text: &str) -> String {
+pub fn group_in_fours(text: &str) -> String {
     text.as_bytes()
         .chunks(4)
         .map(|chunk| String::from_utf8_lossy(chunk))

@@ -73,7 +73,7 @@ pub struct VerificationSummary {
     pub sna_url: Option<String>,
 }
 
-fn date(time: Option<time::OffsetDateTime>) -> Option<String> {
+pub fn date(time: Option<time::OffsetDateTime>) -> Option<String> {
     time.map(twofold_twilio::twilio_time::format)
 }
 

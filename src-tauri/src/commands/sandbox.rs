@@ -63,6 +63,17 @@ pub fn newest_first(running: &RunningSandbox) -> Vec<OutboxMessage> {
     messages
 }
 
+/// Moves the Sandbox's clock forward, for expiry tests.
+#[tauri::command]
+#[specta::specta]
+pub async fn advance_sandbox_clock(
+    sandbox: State<'_, SandboxState>,
+    seconds: u32,
+) -> AppResult<()> {
+    sandbox.running()?.advance_clock(seconds).await;
+    Ok(())
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_sandbox_outbox(sandbox: State<'_, SandboxState>) -> AppResult<()> {

@@ -79,6 +79,8 @@ export const commands = {
 	 */
 	sandboxOutbox: () => typedError<OutboxMessage[], AppError>(__TAURI_INVOKE("sandbox_outbox")),
 	clearSandboxOutbox: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_outbox")),
+	/**  Moves the Sandbox's clock forward, for expiry tests. */
+	advanceSandboxClock: (seconds: number) => typedError<null, AppError>(__TAURI_INVOKE("advance_sandbox_clock", { seconds })),
 	/**  Every profile, and which one is picked. */
 	listProfiles: () => typedError<ProfileList, AppError>(__TAURI_INVOKE("list_profiles")),
 	/**  Picks the profile the Admin room acts as. */
@@ -119,6 +121,27 @@ export const commands = {
 	listHistory: (filter: HistoryFilter) => typedError<HistoryEntry[], AppError>(__TAURI_INVOKE("list_history", { filter })),
 	/**  Writes the filtered history as CSV to a new file; returns how many rows. */
 	exportHistory: (path: string, filter: HistoryFilter) => typedError<number, AppError>(__TAURI_INVOKE("export_history", { path, filter })),
+	listEntities: (profile: string, service: string) => typedError<EntitySummary[], AppError>(__TAURI_INVOKE("list_entities", { profile, service })),
+	createEntity: (place: EntityPlace) => typedError<EntitySummary, AppError>(__TAURI_INVOKE("create_entity", { place })),
+	/**  Deletes an entity with its factors and challenges. */
+	deleteEntity: (place: EntityPlace) => typedError<null, AppError>(__TAURI_INVOKE("delete_entity", { place })),
+	listFactors: (place: EntityPlace) => typedError<FactorSummary[], AppError>(__TAURI_INVOKE("list_factors", { place })),
+	/**  Creates a TOTP factor; its binding waits here for "Add to Twofold". */
+	createTotpFactor: (place: EntityPlace, factor: NewTotpFactor) => typedError<CreatedFactor, AppError>(__TAURI_INVOKE("create_totp_factor", { place, factor })),
+	/**  A new factor's secret in groups of four, because the user pressed Reveal. */
+	revealFactorSecret: (factorSid: string) => typedError<string, AppError>(__TAURI_INVOKE("reveal_factor_secret", { factorSid })),
+	/**  Keeps a new factor in the vault, linked to it ("Add to Twofold"). */
+	addFactorToVault: (place: EntityPlace, factorSid: string) => typedError<null, AppError>(__TAURI_INVOKE("add_factor_to_vault", { place, factorSid })),
+	/**  Verifies a new factor with a code: the linked account's, or one typed. */
+	verifyFactor: (place: EntityPlace, factorSid: string, answer: Answer) => typedError<FactorSummary, AppError>(__TAURI_INVOKE("verify_factor", { place, factorSid, answer })),
+	renameFactor: (place: EntityPlace, factorSid: string, friendlyName: string) => typedError<FactorSummary, AppError>(__TAURI_INVOKE("rename_factor", { place, factorSid, friendlyName })),
+	/**  Deletes a factor; a linked vault account stays and says its factor is gone. */
+	deleteFactor: (place: EntityPlace, factorSid: string) => typedError<null, AppError>(__TAURI_INVOKE("delete_factor", { place, factorSid })),
+	/**  Creates a challenge for a factor, answered as `answer` says. */
+	createChallenge: (place: EntityPlace, factorSid: string, answer: Answer) => typedError<ChallengeSummary, AppError>(__TAURI_INVOKE("create_challenge", { place, factorSid, answer })),
+	listChallenges: (place: EntityPlace) => typedError<ChallengeSummary[], AppError>(__TAURI_INVOKE("list_challenges", { place })),
+	/**  Answers a pending challenge. */
+	answerChallenge: (place: EntityPlace, challengeSid: string, factorSid: string, answer: Answer) => typedError<ChallengeSummary, AppError>(__TAURI_INVOKE("answer_challenge", { place, challengeSid, factorSid, answer })),
 };
 
 /** Events */
@@ -143,6 +166,8 @@ export type AccountCode = {
 	/**  Seconds until `code` changes (time-based accounts only). */
 	secondsLeft: number | null,
 	period: number | null,
+	/**  The Verify factor it is the other half of, when enrolled in Twofold. */
+	factor: LinkedFactor | null,
 };
 
 /**  An account named in a preview, without its secret. */
@@ -180,6 +205,12 @@ export type Action =
 /**  A number was looked up. */
 "lookup";
 
+/**
+ *  Which code answers: the one the linked vault account shows now, or one
+ *  typed; `None` leaves a challenge pending.
+ */
+export type Answer = { kind: "linked" } | { kind: "typed"; code: string } | { kind: "none" };
+
 export type AppError = {
 	kind: ErrorKind,
 	message: string,
@@ -204,6 +235,17 @@ export type AuthKind =
 { kind: "apiKey"; 
 /**  The key's SID. */
 keySid: string };
+
+export type ChallengeSummary = {
+	sid: string,
+	factorSid: string,
+	/**  `pending`, `approved`, `denied` or `expired`. */
+	status: string,
+	respondedReason: string,
+	message: string | null,
+	dateCreated: string | null,
+	expirationDate: string | null,
+};
 
 /**  Closing a verification by hand. */
 export type Closing = 
@@ -231,6 +273,13 @@ export type CodeCheck = {
 
 export type CodeKind = "totp" | "hotp" | "steam";
 
+/**  A factor just created, with its binding drawn as a QR code. */
+export type CreatedFactor = {
+	factor: FactorSummary,
+	/**  A standalone SVG of the binding's `otpauth://` URI. */
+	qrSvg: string,
+};
+
 /**  What a typed destination is, and what to say about it. */
 export type DestinationHint = {
 	/**  The number in E.164 (`+447700900123`), when it is one. */
@@ -241,6 +290,19 @@ export type DestinationHint = {
 	email: boolean,
 	/**  What to tell the person; `None` when it is fine as typed. */
 	message: string | null,
+};
+
+/**  Where the room is working: profile, service and entity. */
+export type EntityPlace = {
+	profile: string,
+	service: string,
+	identity: string,
+};
+
+export type EntitySummary = {
+	sid: string,
+	identity: string,
+	dateCreated: string | null,
 };
 
 export type ErrorKind = 
@@ -266,6 +328,20 @@ export type ExportRequest = {
 	path: string,
 	/**  Encrypts the export where the format allows it. */
 	password: string | null,
+};
+
+export type FactorSummary = {
+	sid: string,
+	friendlyName: string,
+	/**  `unverified` or `verified`. */
+	status: string,
+	factorType: string,
+	/**  TOTP: `sha1`, `sha256`, `sha512`. */
+	algorithm: string | null,
+	digits: number | null,
+	period: number | null,
+	skew: number | null,
+	dateCreated: string | null,
 };
 
 /**  A file format the user can pick. */
@@ -325,6 +401,15 @@ export type ImportSummary = {
 	unreadable: UnreadableEntry[],
 };
 
+/**  The Verify factor an account belongs to. */
+export type LinkedFactor = {
+	factorSid: string,
+	identity: string,
+	profile: string,
+	/**  The factor was deleted: the codes verify nothing any more. */
+	deleted: boolean,
+};
+
 /**  What Lookups says about a number. */
 export type LookupSummary = {
 	phoneNumber: string,
@@ -334,6 +419,20 @@ export type LookupSummary = {
 	/**  `mobile`, `landline`, `nonFixedVoip`… */
 	lineType: string | null,
 	carrier: string | null,
+};
+
+/**  A TOTP factor to create. Unset settings come from the service. */
+export type NewTotpFactor = {
+	/**  The account name authenticator apps show. */
+	friendlyName: string,
+	/**  `sha1`, `sha256` or `sha512`. */
+	algorithm: string | null,
+	/**  Digits, 3–8. */
+	codeLength: number | null,
+	/**  Seconds per code, 20–60. */
+	timeStep: number | null,
+	/**  Time steps accepted either side, 0–2. */
+	skew: number | null,
 };
 
 /**  How the user chose to protect a new vault. */

@@ -452,7 +452,10 @@ impl Vault {
     /// error names the account that is there.
     pub fn add_account(&mut self, mut account: Account) -> Result<Account, VaultError> {
         self.transact(|accounts| {
-            if let Some(existing) = accounts.iter().find(|other| other.otp.same_key(&account.otp)) {
+            if let Some(existing) = accounts
+                .iter()
+                .find(|other| other.otp.same_key(&account.otp))
+            {
                 return Err(VaultError::AlreadyThere {
                     existing: existing.otp.label(),
                 });
@@ -468,7 +471,10 @@ impl Vault {
     pub fn mark_factor_deleted(&mut self, factor_sid: &str, now: u64) -> Result<bool, VaultError> {
         self.transact(|accounts| {
             let mut marked = false;
-            for link in accounts.iter_mut().filter_map(|account| account.factor.as_mut()) {
+            for link in accounts
+                .iter_mut()
+                .filter_map(|account| account.factor.as_mut())
+            {
                 if link.factor_sid == factor_sid && link.deleted_at.is_none() {
                     link.deleted_at = Some(now);
                     marked = true;
