@@ -33,7 +33,7 @@ impl TwilioError {
                 "a parameter is invalid (the message names it): phone numbers need E.164, like +14155552671"
             }
             60202 => {
-                "five wrong codes were checked: this verification is closed — send a new one (wait 10 minutes, or cancel it first)"
+                "five wrong codes were checked, so this verification is closed: send a new one"
             }
             60203 => {
                 "five codes were sent without one being checked: wait 10 minutes, or cancel or approve the pending verification, then send again"
@@ -56,6 +56,18 @@ impl TwilioError {
             }
             60306 => {
                 "the request is invalid (the message says which field): check the identity, the SID and the code"
+            }
+            60308 => "five wrong codes were given for this challenge: create a new challenge",
+            60310 => {
+                "five wrong codes were given for this factor: check the device's clock and the factor's algorithm, digits and time step, then create a new factor"
+            }
+            60318 => {
+                "the factor is not verified yet: verify it with a code from its authenticator first"
+            }
+            60322 => "this challenge was already answered: create a new one",
+            60323 => "this challenge has expired (5 minutes by default): create a new one",
+            60390 | 60391 | 60392 => {
+                "it does not exist: check the identity and the SID (an entity also comes into being with its first factor)"
             }
             60410 => {
                 "Fraud Guard blocked this destination prefix for 12 hours: try later, or ask Twilio Support to review it"
@@ -165,7 +177,7 @@ mod tests {
         });
         assert_eq!(
             error.to_string(),
-            "Twilio error 60202: Max check attempts reached. Fix: five wrong codes were checked: this verification is closed — send a new one (wait 10 minutes, or cancel it first)."
+            "Twilio error 60202: Max check attempts reached. Fix: five wrong codes were checked, so this verification is closed: send a new one."
         );
         let unknown = TwilioError {
             status: 400,
@@ -180,7 +192,7 @@ mod tests {
     fn every_code_the_issue_names_has_a_fix() {
         for code in [
             20003, 20404, 20429, 60200, 60202, 60203, 60204, 60205, 60206, 60212, 60217, 60223,
-            60306, 60410, 60605,
+            60306, 60308, 60310, 60318, 60322, 60323, 60392, 60410, 60605,
         ] {
             let error = TwilioError {
                 status: 400,

@@ -15,7 +15,7 @@ import {
   statusAfterCheckError,
   statusWords,
   warnsOfLandline,
-  type SendForm,
+  type SendFields,
 } from "./admin";
 import type { DestinationHint, ServiceSettings } from "./bindings";
 
@@ -97,7 +97,7 @@ describe("channel configuration", () => {
 });
 
 describe("send request", () => {
-  const form: SendForm = {
+  const form: SendFields = {
     to: " +14155550123 ",
     channel: "sms",
     locale: "",

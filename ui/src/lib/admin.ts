@@ -112,7 +112,7 @@ export function destinationProblem(hint: DestinationHint, channel: string): stri
 }
 
 /** The send form as typed. */
-export interface SendForm {
+export interface SendFields {
   to: string;
   channel: Channel;
   locale: string;
@@ -126,7 +126,7 @@ export interface SendForm {
 const blankToNull = (text: string): string | null => (text.trim() === "" ? null : text.trim());
 
 /** The send request for the form; PSD2 amount and payee only go to a PSD2 service. */
-export function newVerification(form: SendForm, psd2: boolean): NewVerification {
+export function newVerification(form: SendFields, psd2: boolean): NewVerification {
   return {
     to: form.to.trim(),
     channel: form.channel,
