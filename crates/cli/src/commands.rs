@@ -1,7 +1,7 @@
 //! What each command does: a thin layer over `twofold_authenticator`.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Read, Write};
+use std::fs;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -175,18 +175,6 @@ fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
             path: path.to_owned(),
             source,
         })
-}
-
-/// Creates `path` (mode 0600: exports hold secrets), never over an existing file.
-fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(|e| write_error(path, e))?;
-    file.write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| write_error(path, e))
 }
 
 /// A write error, explaining the one people meet: the file is already there.
@@ -538,7 +526,7 @@ fn qr_encode(uri: &str, output: &Path) -> Result<()> {
     } else {
         qr::encode_png(uri)?
     };
-    write_new(output, &bytes)
+    twofold_atomic_file::write_new(output, &bytes).map_err(|e| write_error(output, e))
 }
 
 // --- vault -------------------------------------------------------------------
