@@ -22,6 +22,30 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// What went wrong with a file, in plain words ("no such file"), without
+/// the OS's error number.
+pub fn plain(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "no such file".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::AlreadyExists => "it already exists".to_owned(),
+        io::ErrorKind::IsADirectory => "it is a folder, not a file".to_owned(),
+        io::ErrorKind::NotADirectory => "a part of the path is not a folder".to_owned(),
+        io::ErrorKind::StorageFull => "the disk is full".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_owned(),
+        _ => {
+            let text = error.to_string();
+            // "Text (os error 5)" → "text".
+            let text = text.split(" (os error").next().unwrap_or(&text);
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|first| first.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
+    }
+}
+
 /// The file that holds the previous content of `path` after a [`replace`].
 pub fn backup_path(path: &Path) -> PathBuf {
     sibling(path, ".bak")
@@ -306,6 +330,17 @@ mod tests {
         });
         FileLock::acquire(&path, Duration::from_secs(5)).unwrap();
         releaser.join().unwrap();
+    }
+
+    #[test]
+    fn io_errors_read_as_plain_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = fs::read(dir.path().join("nope")).unwrap_err();
+        assert_eq!(plain(&missing), "no such file");
+        let folder = fs::read(dir.path()).unwrap_err();
+        assert_eq!(plain(&folder), "it is a folder, not a file");
+        let other = io::Error::other("Something odd (os error 99)");
+        assert_eq!(plain(&other), "something odd");
     }
 
     #[test]

@@ -39,7 +39,7 @@ mod secret;
 mod vault;
 
 pub use account::{Account, AccountId, AccountIdError, FactorLink};
-pub use otpauth::{Algorithm, OtpAuth, OtpAuthError, OtpKind};
+pub use otpauth::{Algorithm, MAX_LABEL_CHARS, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
 pub use vault::{
     KdfParams, LOCK_WAIT, Passphrase, Protection, Unlock, Vault, VaultError, VaultInfo,

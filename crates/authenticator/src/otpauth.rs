@@ -7,7 +7,12 @@
 //! and spaces; `issuer=` (which wins over the label prefix); Steam Guard
 //! accounts marked by `issuer=Steam`, `encoder=steam` or the `otpauth://steam/`
 //! type. Unknown parameters (`image`, `lock`, ...) are ignored and the first of
-//! a repeated parameter counts.
+//! a repeated parameter counts. Query values are form-encoded as other apps
+//! write them (`+` is a space; Ente writes issuers that way). When `issuer=`
+//! is given and the label starts with that issuer and a colon, the rest is
+//! the name, colons and all (`Example: Co:colon:in:name`). A `%` that is not
+//! followed by two hex digits, and an issuer or name longer than
+//! [`MAX_LABEL_CHARS`], are refused.
 //!
 //! Writing always produces `otpauth://TYPE/LABEL?secret=..&issuer=..&algorithm=..&digits=..&period=..|counter=..[&encoder=steam]`
 //! with every parameter spelled out, so `OtpAuth::parse(&x.to_uri()) == Ok(x)`.
@@ -20,6 +25,10 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_perc
 use zeroize::Zeroizing;
 
 use crate::secret::{Secret, SecretError};
+
+/// The longest issuer or account name kept, in characters: longer ones are
+/// refused rather than cut, as a cut name could match another account's.
+pub const MAX_LABEL_CHARS: usize = 256;
 
 /// The HMAC hash behind the codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -152,6 +161,28 @@ pub enum OtpAuthError {
         /// The counter parameter as written.
         found: String,
     },
+    /// A `%` that does not start a `%XX` escape.
+    #[error(
+        "{part}: '{found}' at position {position} is not a valid percent-escape (%XX with two hex digits); write a % sign as %25"
+    )]
+    Escape {
+        /// `label` or the parameter's name.
+        part: String,
+        /// The bad escape as written.
+        found: String,
+        /// Its 1-based character position in that part.
+        position: usize,
+    },
+    /// An issuer or name longer than [`MAX_LABEL_CHARS`].
+    #[error(
+        "{part}: {chars} characters is longer than the {MAX_LABEL_CHARS} Twofold keeps; shorten it"
+    )]
+    TooLong {
+        /// `issuer` or `name`.
+        part: &'static str,
+        /// Its length in characters.
+        chars: usize,
+    },
     /// Percent-escapes that do not decode to UTF-8 text.
     #[error("{part}: not valid UTF-8 text after percent-decoding; check the %XX escapes")]
     Encoding {
@@ -222,6 +253,15 @@ impl OtpAuth {
         };
         otp.set_name(name);
         otp.set_issuer(issuer);
+        for (part, text) in [
+            ("issuer", otp.issuer.as_deref().unwrap_or("")),
+            ("name", otp.name.as_str()),
+        ] {
+            let chars = text.chars().count();
+            if chars > MAX_LABEL_CHARS {
+                return Err(OtpAuthError::TooLong { part, chars });
+            }
+        }
         if !matches!(otp.kind, OtpKind::Steam { .. }) && !(6..=8).contains(&digits) {
             return Err(OtpAuthError::Digits {
                 found: digits.to_string(),
@@ -246,13 +286,12 @@ impl OtpAuth {
         let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
         let (otp_type, label) = path.split_once('/').unwrap_or((path, ""));
         let params = Params::parse(query)?;
-
-        let (label_issuer, name) = split_label(label)?;
-        let issuer = params
+        let issuer_param = params
             .get("issuer")
-            .filter(|issuer| !issuer.trim().is_empty())
-            .map(str::to_owned)
-            .or(label_issuer);
+            .filter(|issuer| !issuer.trim().is_empty());
+
+        let (label_issuer, name) = split_label(label, issuer_param)?;
+        let issuer = issuer_param.map(str::to_owned).or(label_issuer);
         let secret = Secret::from_base32(params.get("secret").ok_or(OtpAuthError::MissingSecret)?)?;
         let algorithm = match params.get("algorithm") {
             Some(text) => text.parse()?,
@@ -404,9 +443,23 @@ impl OtpAuth {
     }
 }
 
-/// The label's issuer prefix and account name, percent-decoded. The separator
-/// is the first literal `:`, else the first `%3A`.
-fn split_label(label: &str) -> Result<(Option<String>, String), OtpAuthError> {
+/// The label's issuer prefix and account name, percent-decoded. When the
+/// label starts with the `issuer` parameter and a colon, that is the prefix
+/// (an issuer may hold `: ` itself); otherwise the separator is the first
+/// literal `:`, else the first `%3A`.
+fn split_label(
+    label: &str,
+    issuer: Option<&str>,
+) -> Result<(Option<String>, String), OtpAuthError> {
+    if let Some(issuer) = issuer {
+        let decoded = decode(label, "label")?;
+        if let Some(name) = decoded
+            .strip_prefix(issuer)
+            .and_then(|rest| rest.strip_prefix(':'))
+        {
+            return Ok((Some(issuer.to_owned()), name.to_owned()));
+        }
+    }
     let split = label.split_once(':').or_else(|| {
         let at = label.to_ascii_uppercase().find("%3A")?;
         Some((&label[..at], &label[at + 3..]))
@@ -423,6 +476,7 @@ fn split_label(label: &str) -> Result<(Option<String>, String), OtpAuthError> {
 }
 
 fn decode(text: &str, part: &str) -> Result<String, OtpAuthError> {
+    check_escapes(text, part)?;
     percent_decode_str(text)
         .decode_utf8()
         .map(|text| text.into_owned())
@@ -431,9 +485,27 @@ fn decode(text: &str, part: &str) -> Result<String, OtpAuthError> {
         })
 }
 
+/// Refuses a `%` that does not start a `%XX` escape: decoders differ on
+/// what it means, so a label read one way here could read another way
+/// elsewhere.
+fn check_escapes(text: &str, part: &str) -> Result<(), OtpAuthError> {
+    let bytes = text.as_bytes();
+    for (at, _) in text.match_indices('%') {
+        let escape = bytes.get(at + 1..at + 3);
+        if !escape.is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)) {
+            return Err(OtpAuthError::Escape {
+                part: part.to_owned(),
+                found: text[at..].chars().take(3).collect(),
+                position: text[..at].chars().count() + 1,
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Query parameters: names are matched case-insensitively, values are
-/// percent-decoded (`+` stays a plus, as Android's URI parser reads it) and
-/// wiped on drop, since one of them is the secret.
+/// form-decoded (`+` is a space, then `%XX`) and wiped on drop, since one
+/// of them is the secret.
 struct Params(Vec<(String, Zeroizing<String>)>);
 
 impl Params {
@@ -442,7 +514,7 @@ impl Params {
         for pair in query.split('&').filter(|pair| !pair.is_empty()) {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let key = key.to_ascii_lowercase();
-            let value = Zeroizing::new(decode(value, &key)?);
+            let value = Zeroizing::new(decode(&value.replace('+', " "), &key)?);
             params.push((key, value));
         }
         Ok(Params(params))

@@ -2,7 +2,9 @@
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
-use twofold_authenticator::{Algorithm, OtpAuth, OtpAuthError, OtpKind, Secret, SecretError};
+use twofold_authenticator::{
+    Algorithm, MAX_LABEL_CHARS, OtpAuth, OtpAuthError, OtpKind, Secret, SecretError,
+};
 
 fn error(uri: &str) -> String {
     OtpAuth::parse(uri).unwrap_err().to_string()
@@ -300,4 +302,66 @@ proptest! {
         prop_assert_eq!(&read, &otp);
         prop_assert_eq!(read.to_uri(), uri);
     }
+}
+
+#[test]
+fn an_issuer_with_a_colon_keeps_the_name_whole() {
+    let otp = OtpAuth::parse(
+        "otpauth://totp/Example%3A%20Co%3Acolon%3Ain%3Aname?secret=JBSWY3DPEHPK3PXP&issuer=Example%3A%20Co",
+    )
+    .unwrap();
+    assert_eq!(otp.issuer(), Some("Example: Co"));
+    assert_eq!(otp.name(), "colon:in:name");
+    let literal = OtpAuth::parse(
+        "otpauth://totp/Example: Co:colon:in:name?secret=JBSWY3DPEHPK3PXP&issuer=Example:+Co",
+    )
+    .unwrap();
+    assert_eq!(
+        (literal.issuer(), literal.name()),
+        (Some("Example: Co"), "colon:in:name")
+    );
+    // And it survives its own canonical form.
+    assert_eq!(OtpAuth::parse(&otp.to_uri()).unwrap(), otp);
+}
+
+#[test]
+fn query_values_are_form_encoded_so_a_plus_is_a_space() {
+    let otp = OtpAuth::parse("otpauth://totp/ACME+Co:ada?secret=JBSWY3DPEHPK3PXP&issuer=ACME+Co")
+        .unwrap();
+    assert_eq!(otp.issuer(), Some("ACME Co"));
+    let plus = OtpAuth::parse("otpauth://totp/ada?secret=JBSWY3DPEHPK3PXP&issuer=C%2B%2B").unwrap();
+    assert_eq!(plus.issuer(), Some("C++"));
+}
+
+#[test]
+fn broken_escapes_and_overlong_labels_are_refused_with_the_rule() {
+    let error = OtpAuth::parse("otpauth://totp/Bad%ZZname?secret=JBSWY3DPEHPK3PXP").unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "label: '%ZZ' at position 4 is not a valid percent-escape (%XX with two hex digits); write a % sign as %25"
+    );
+    let error = OtpAuth::parse("otpauth://totp/x?secret=JBSWY3DPEHPK3PXP&issuer=50%").unwrap_err();
+    assert!(
+        error.to_string().starts_with("issuer: '%' at position 3"),
+        "{error}"
+    );
+    let long = "a".repeat(MAX_LABEL_CHARS + 1);
+    let error = OtpAuth::parse(&format!(
+        "otpauth://totp/Acme:{long}?secret=JBSWY3DPEHPK3PXP"
+    ))
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "name: {} characters is longer than the {MAX_LABEL_CHARS} Twofold keeps; shorten it",
+            MAX_LABEL_CHARS + 1
+        )
+    );
+    let fits = "a".repeat(MAX_LABEL_CHARS);
+    assert!(
+        OtpAuth::parse(&format!(
+            "otpauth://totp/Acme:{fits}?secret=JBSWY3DPEHPK3PXP"
+        ))
+        .is_ok()
+    );
 }

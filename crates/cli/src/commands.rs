@@ -52,7 +52,7 @@ pub enum CliError {
         how: &'static str,
     },
     /// A file could not be read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {}", path.display(), twofold_atomic_file::plain(source))]
     Read {
         /// The file.
         path: PathBuf,
@@ -60,7 +60,7 @@ pub enum CliError {
         source: io::Error,
     },
     /// A file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {}", path.display(), twofold_atomic_file::plain(source))]
     Write {
         /// The file.
         path: PathBuf,
@@ -416,7 +416,15 @@ fn import(
     )?;
     print_preview(cli, &preview, dry_run);
     if dry_run {
-        return Ok(());
+        // A preview that could not be imported says so in its exit code.
+        return match preview.unreadable.first() {
+            Some(first) => Err(FormatError::Unreadable {
+                count: preview.unreadable.len(),
+                first: first.clone(),
+            }
+            .into()),
+            None => Ok(()),
+        };
     }
     vault.transact(|accounts| preview.apply(accounts, now()).map_err(CliError::from))?;
     Ok(())

@@ -131,7 +131,7 @@ pub enum Command {
         /// otpauth, google, aegis, 2fas, bitwarden, andotp or ente [default: recognised]
         #[arg(long, value_name = "F")]
         format: Option<String>,
-        /// Only show what would be imported
+        /// Only show what would be imported (exit 3 when an entry cannot be read)
         #[arg(long)]
         dry_run: bool,
         /// Read the password of an encrypted export from FILE (`-`: stdin);

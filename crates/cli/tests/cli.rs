@@ -349,12 +349,24 @@ fn a_broken_import_adds_nothing_and_exits_3() {
         &env.path("list.txt"),
         &format!("{ALICE}\notpauth://totp/Bad:x?secret=JBSWY3DP1HPK3PXP\n"),
     );
+    // The dry run shows the same and exits 3 too, as the help says.
+    let dry = env.run(&["import", &broken, "--dry-run"]);
+    assert_exit(&dry, 3);
+    assert!(stdout(&dry).contains("! line 2: secret: '1' at position 9"));
     let output = env.run(&["import", &broken]);
     assert_exit(&output, 3);
     assert!(
         stdout(&output).contains("! line 2: secret: '1' at position 9"),
         "{}",
         stdout(&output)
+    );
+    // A missing file is named in plain words, without the OS's number.
+    let missing = env.run(&["import", env.path("nowhere.json").to_str().unwrap()]);
+    assert_exit(&missing, 5);
+    assert!(
+        stderr(&missing).ends_with("nowhere.json: no such file\n"),
+        "{}",
+        stderr(&missing)
     );
     assert!(
         stderr(&output).contains("nothing was imported"),

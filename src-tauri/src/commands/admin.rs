@@ -351,16 +351,12 @@ pub fn export_history(
         .history()
         .export_csv(path, &filter)
         .map_err(|error| {
-            let why = if error.kind() == std::io::ErrorKind::AlreadyExists {
-                "it already exists".to_owned()
-            } else {
-                error.to_string()
-            };
             AppError::new(
                 ErrorKind::Storage,
                 format!(
-                    "Cannot write {}: {why}; choose another file.",
-                    path.display()
+                    "Cannot write {}: {}; choose another file.",
+                    path.display(),
+                    twofold_atomic_file::plain(&error)
                 ),
             )
         })?;
@@ -372,8 +368,9 @@ fn history_entries(history: &History, filter: &HistoryFilter) -> AppResult<Vec<H
         AppError::new(
             ErrorKind::Storage,
             format!(
-                "Cannot read the history {}: {error}.",
-                history.path().display()
+                "Cannot read the history {}: {}.",
+                history.path().display(),
+                twofold_atomic_file::plain(&error)
             ),
         )
     })

@@ -278,8 +278,9 @@ fn read_file(path: &Path) -> AppResult<Zeroizing<Vec<u8>>> {
         AppError::new(
             ErrorKind::InvalidInput,
             format!(
-                "Cannot read {}: {error}; check the path and that you may read it.",
-                path.display()
+                "Cannot read {}: {}; check the path and that you may read it.",
+                path.display(),
+                twofold_atomic_file::plain(&error)
             ),
         )
     })
@@ -289,7 +290,10 @@ fn write_error(path: &Path, error: &std::io::Error) -> AppError {
     let why = if error.kind() == std::io::ErrorKind::AlreadyExists {
         "it already exists; choose another name, Twofold never replaces a file".to_owned()
     } else {
-        format!("{error}; choose a folder you can write to")
+        format!(
+            "{}; choose a folder you can write to",
+            twofold_atomic_file::plain(error)
+        )
     };
     AppError::new(
         ErrorKind::Storage,

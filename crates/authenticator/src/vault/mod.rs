@@ -124,7 +124,7 @@ pub enum VaultError {
         path: PathBuf,
     },
     /// The file could not be read.
-    #[error("cannot read {}: {source}; check its permissions", path.display())]
+    #[error("cannot read {}: {}; check its permissions", path.display(), atomic::plain(source))]
     Read {
         /// The vault file.
         path: PathBuf,
@@ -132,7 +132,7 @@ pub enum VaultError {
         source: io::Error,
     },
     /// The file could not be written; the previous file is intact.
-    #[error("cannot save {}: {source}; the previous vault is kept — check free space and permissions of the folder", path.display())]
+    #[error("cannot save {}: {}; the previous vault is kept — check free space and permissions of the folder", path.display(), atomic::plain(source))]
     Write {
         /// The vault file.
         path: PathBuf,
