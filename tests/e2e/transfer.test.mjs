@@ -152,6 +152,10 @@ test("Google Authenticator QR export is readable by zbarimg", async () => {
   await clickButton(app, "Export…");
   await selectOption(await app.waitFind("#export-format"), "google-qr");
   await (await app.find("#export-path")).type(path);
+  // Unencrypted: Export waits until the user says they understand.
+  const exportButton = await app.find("dialog[open] button[type=submit]");
+  assert.equal(await exportButton.property("disabled"), true);
+  await (await app.find("#export-plain-ok")).click();
   await clickButton(app, "Export", "dialog[open]");
   await app.waitFind("[data-testid=exported]");
   const exported = await texts("[data-testid=exported] li");

@@ -127,7 +127,8 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
             format,
             output,
             password_file,
-        } => export(cli, format, output, password_file.as_deref()),
+            plain,
+        } => export(cli, format, output, password_file.as_deref(), *plain),
         Command::Qr {
             command: QrCommand::Decode { images },
         } => qr_decode(cli, images),
@@ -470,7 +471,13 @@ fn print_preview(cli: &Cli, preview: &ImportPreview, dry_run: bool) {
 /// our own under the given password.
 const VAULT_BACKUP: &str = "vault";
 
-fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) -> Result<()> {
+fn export(
+    cli: &Cli,
+    format: &str,
+    output: &Path,
+    password_file: Option<&Path>,
+    plain: bool,
+) -> Result<()> {
     let password = secret_from(password_file, "TWOFOLD_FILE_PASSWORD")?;
     if format.trim().eq_ignore_ascii_case(VAULT_BACKUP) {
         let password = password.ok_or(CliError::Missing {
@@ -483,6 +490,17 @@ fn export(cli: &Cli, format: &str, output: &Path, password_file: Option<&Path>) 
         return Ok(());
     }
     let format: ExportFormat = format.parse()?;
+    if password.is_none() && !plain {
+        let how = if format.encrypts() {
+            "give a password with --password-file, or add --plain to write it anyway"
+        } else {
+            "add --plain to write it anyway, or export --format aegis with --password-file"
+        };
+        return Err(CliError::BadInput(format!(
+            "a {} export without a password holds every secret in the clear; {how}",
+            format.id()
+        )));
+    }
     let vault = open_vault(cli)?;
     let files = formats::export(
         format,

@@ -154,6 +154,9 @@ pub enum Command {
         /// TWOFOLD_FILE_PASSWORD also works
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+        /// Write an unencrypted export: every secret in the clear
+        #[arg(long)]
+        plain: bool,
     },
     /// QR codes: decode pictures, encode a URI
     Qr {

@@ -291,17 +291,46 @@ fn a_passphrase_vault_from_init_to_import_and_export() {
     };
     assert_eq!(names(&other), names(&env));
 
-    // Google QR export cannot carry Steam or 60 s codes: refused, nothing written.
-    let qr = env.path("google.png");
+    // A plain export needs --plain; without it nothing is written.
+    let plain = env.path("plain.txt");
+    let refused = env.run(&[
+        "export",
+        "--format",
+        "otpauth",
+        "-o",
+        plain.to_str().unwrap(),
+    ]);
+    assert_exit(&refused, 3);
+    assert!(stderr(&refused).contains("holds every secret in the clear; add --plain"));
+    assert!(!plain.exists());
     assert_exit(
         &env.run(&[
             "export",
             "--format",
-            "google-qr",
+            "otpauth",
             "-o",
-            qr.to_str().unwrap(),
+            plain.to_str().unwrap(),
+            "--plain",
         ]),
-        3,
+        0,
+    );
+    assert_eq!(std::fs::read_to_string(&plain).unwrap().lines().count(), 5);
+
+    // Google QR export cannot carry Steam or 60 s codes: refused, nothing written.
+    let qr = env.path("google.png");
+    let refused = env.run(&[
+        "export",
+        "--format",
+        "google-qr",
+        "-o",
+        qr.to_str().unwrap(),
+        "--plain",
+    ]);
+    assert_exit(&refused, 3);
+    assert!(
+        !stderr(&refused).contains("--plain"),
+        "{}",
+        stderr(&refused)
     );
     assert!(!qr.exists());
 

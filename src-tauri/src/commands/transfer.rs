@@ -26,6 +26,10 @@ const VAULT_BACKUP: &str = "vault";
 pub struct FormatChoice {
     pub id: String,
     pub name: String,
+    /// The file can be encrypted with a password.
+    pub encrypts: bool,
+    /// It cannot be written without one.
+    pub needs_password: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -88,6 +92,8 @@ pub fn list_formats() -> Formats {
             .map(|format| FormatChoice {
                 id: format.id().to_owned(),
                 name: format.app_name().to_owned(),
+                encrypts: false,
+                needs_password: false,
             })
             .collect(),
         export: ExportFormat::ALL
@@ -95,10 +101,14 @@ pub fn list_formats() -> Formats {
             .map(|format| FormatChoice {
                 id: format.id().to_owned(),
                 name: export_name(format).to_owned(),
+                encrypts: format.encrypts(),
+                needs_password: false,
             })
             .chain([FormatChoice {
                 id: VAULT_BACKUP.to_owned(),
                 name: "Twofold vault backup (encrypted with a passphrase)".to_owned(),
+                encrypts: true,
+                needs_password: true,
             }])
             .collect(),
     }

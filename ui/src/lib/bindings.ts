@@ -348,6 +348,10 @@ export type FactorSummary = {
 export type FormatChoice = {
 	id: string,
 	name: string,
+	/**  The file can be encrypted with a password. */
+	encrypts: boolean,
+	/**  It cannot be written without one. */
+	needsPassword: boolean,
 };
 
 export type Formats = {
