@@ -8,6 +8,7 @@
 //!
 //! The web view receives codes and seconds left, never a secret.
 
+mod clipboard;
 mod commands;
 mod console;
 mod error;
@@ -144,7 +145,6 @@ pub fn run() {
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::new().build())
-        .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
         .setup(move |app| {
@@ -166,6 +166,7 @@ pub fn run() {
             app.manage(sandbox);
             app.manage(commands::factors::PendingBindings::default());
             events::follow_outbox(app.handle().clone());
+            app.manage(clipboard::SecretClipboard::new());
             app.manage(state::AppState::new(vault_path.clone(), app.handle().clone()));
             if let Err(error) = events::watch_vault(app.handle().clone(), &vault_path) {
                 // The app still works; it shows other processes' changes after
@@ -175,9 +176,16 @@ pub fn run() {
             events::start_code_ticker(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("twofold: {error}");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                app.state::<clipboard::SecretClipboard>().clear_before_exit();
+            }
+        }),
+        Err(error) => {
+            eprintln!("twofold: {error}");
+            std::process::exit(1);
+        }
     }
 }

@@ -11,11 +11,12 @@ use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use tauri::AppHandle;
+use tauri::{AppHandle, Manager};
 use twofold_authenticator::formats::ImportPreview;
 use twofold_authenticator::{Account, AccountId, OtpKind};
 use twofold_authenticator::{Protection, Unlock, Vault, VaultError, VaultInfo};
 
+use crate::clipboard::SecretClipboard;
 use crate::commands::accounts::{AccountCode, account_codes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events;
@@ -77,12 +78,14 @@ impl AppState {
         Ok(())
     }
 
-    /// Wipes the key and every secret from memory.
+    /// Wipes the key and every secret from memory, and a copied code from
+    /// the clipboard if it is still there.
     pub fn lock(&self) {
         if let Some(vault) = lock(&self.vault).take() {
             vault.lock();
         }
         lock(&self.pending_import).take();
+        self.app.state::<SecretClipboard>().clear_ours();
     }
 
     /// Runs `read` on the unlocked vault.

@@ -71,6 +71,38 @@ test("clicking an account copies its code to the clipboard", async () => {
   assert.ok(expected.has(clipboard), `clipboard holds ${clipboard}, not a current code`);
 });
 
+/** The CLIPBOARD selection's text, "" when it holds none. */
+function clipboardText() {
+  try {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return "";
+  }
+}
+
+async function lockAndUnlock(whileLocked) {
+  await (await fixture.app.find(".foot button")).click();
+  await fixture.app.waitFind("#unlock-title");
+  await whileLocked();
+  await (await fixture.app.find(".gate button")).click();
+  await fixture.app.waitFind(rowSelector(ACME.title));
+}
+
+test("a copied code stays out of clipboard history and is cleared on lock, unless replaced", async () => {
+  const targets = execFileSync("xclip", ["-o", "-selection", "clipboard", "-t", "TARGETS"], { encoding: "utf8" });
+  assert.match(targets, /x-kde-passwordManagerHint/, "clipboard managers would record the code");
+  await lockAndUnlock(() => waitFor("the clipboard to be cleared", () => clipboardText() === ""));
+
+  await (await fixture.app.find(rowSelector(ACME.title))).click();
+  await waitFor("the code on the clipboard", () => /^\d{6}$/.test(clipboardText()));
+  // The user copies something of their own: locking must leave it.
+  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "the user's own text", stdio: ["pipe", "ignore", "ignore"] });
+  await lockAndUnlock(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal(clipboardText(), "the user's own text");
+  });
+});
+
 test("a bad URI shows what is wrong under the field and keeps the text", async () => {
   await addByUri(fixture.app, "https://example.com/?secret=JBSWY3DPEHPK3PXP");
   const alert = await fixture.app.waitFind("#add-uri-error");

@@ -1,19 +1,16 @@
 //! The Authenticator room: list accounts with their live codes, add by URI,
 //! remove, advance an HOTP counter, copy a code.
 
-use std::time::Duration;
-
 use serde::Serialize;
 use specta::Type;
-use tauri::{AppHandle, State};
-use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri::State;
 use twofold_authenticator::{Account, OtpAuth, OtpKind, qr};
 
+use zeroize::Zeroizing;
+
+use crate::clipboard::{CLEAR_AFTER, SecretClipboard};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::{AppState, find, find_mut, unix_now};
-
-/// How long a copied code stays on the clipboard.
-const CLIPBOARD_SECONDS: u32 = 30;
 
 /// An account's QR code, shown when the user asks to see it. The secret
 /// itself stays out until the user presses Reveal.
@@ -146,36 +143,30 @@ pub fn advance_counter(state: State<'_, AppState>, id: String) -> AppResult<Acco
     })
 }
 
-/// Copies an account's current code to the clipboard and clears it again
-/// after [`CLIPBOARD_SECONDS`] unless something else was copied meanwhile.
-/// Returns how many seconds the code will stay.
+/// Copies an account's current code to the clipboard (see
+/// [`SecretClipboard`]: out of clipboard managers' history, cleared after
+/// 30 s, on lock and on quit). Returns how many seconds the code will stay.
+/// Async so that it runs off the main thread, as clipboard access must.
 #[tauri::command]
 #[specta::specta]
-pub fn copy_code(app: AppHandle, state: State<'_, AppState>, id: String) -> AppResult<u32> {
+pub async fn copy_code(
+    state: State<'_, AppState>,
+    clipboard: State<'_, SecretClipboard>,
+    id: String,
+) -> AppResult<u32> {
     let now = unix_now();
     let code = state.change(|accounts| {
         let account = find_mut(accounts, &id)?;
         account.last_used_at = Some(now);
-        Ok(account.otp.code_at(now))
+        Ok(Zeroizing::new(account.otp.code_at(now)))
     })?;
-    app.clipboard().write_text(code.clone()).map_err(|error| {
+    clipboard.copy(code).map_err(|error| {
         AppError::new(
             ErrorKind::Desktop,
             format!("Could not copy the code: {error}"),
         )
     })?;
-    std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_secs(u64::from(CLIPBOARD_SECONDS)));
-        if app
-            .clipboard()
-            .read_text()
-            .is_ok_and(|current| current == code)
-        {
-            // Best effort: if the clipboard is gone there is nothing left to clear.
-            let _ = app.clipboard().clear();
-        }
-    });
-    Ok(CLIPBOARD_SECONDS)
+    Ok(u32::try_from(CLEAR_AFTER.as_secs()).unwrap_or(u32::MAX))
 }
 
 /// The account's `otpauth://` URI drawn as a QR code, to add it to another
