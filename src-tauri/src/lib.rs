@@ -32,6 +32,9 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
         .commands(collect_commands![
             commands::accounts::list_accounts,
             commands::accounts::add_account,
+            commands::accounts::add_account_by_hand,
+            commands::accounts::edit_account,
+            commands::accounts::move_account,
             commands::accounts::remove_account,
             commands::accounts::advance_counter,
             commands::accounts::copy_code,
@@ -180,7 +183,8 @@ pub fn run() {
     match result {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {
-                app.state::<clipboard::SecretClipboard>().clear_before_exit();
+                app.state::<clipboard::SecretClipboard>()
+                    .clear_before_exit();
             }
         }),
         Err(error) => {

@@ -83,8 +83,73 @@ pub struct Account {
     pub created_at: u64,
     /// When a code was last copied, in Unix seconds.
     pub last_used_at: Option<u64>,
+    /// Pinned to the top of the list.
+    pub favourite: bool,
     /// The Verify factor it belongs to, when enrolled through Twofold.
     pub factor: Option<FactorLink>,
+}
+
+/// What the user may change about an account: its label and what they keep
+/// with it. The key and code parameters stay as the service gave them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountEdit {
+    /// The service; blank for none.
+    pub issuer: Option<String>,
+    /// The account at the service.
+    pub name: String,
+    /// Labels, in order; blanks and repeats are dropped.
+    pub tags: Vec<String>,
+    /// Free text.
+    pub note: String,
+    /// Pinned to the top.
+    pub favourite: bool,
+}
+
+impl Account {
+    /// Applies an edit, with the same rules for the label as a URI has; on
+    /// an error nothing changes.
+    pub fn apply(&mut self, edit: AccountEdit) -> Result<(), crate::OtpAuthError> {
+        let otp = &self.otp;
+        self.otp = crate::OtpAuth::new(
+            edit.issuer,
+            edit.name,
+            otp.secret().clone(),
+            otp.algorithm(),
+            otp.digits(),
+            otp.kind(),
+        )?;
+        let mut tags: Vec<String> = Vec::new();
+        for tag in edit
+            .tags
+            .iter()
+            .map(|tag| tag.trim())
+            .filter(|tag| !tag.is_empty())
+        {
+            if !tags.iter().any(|kept| kept.eq_ignore_ascii_case(tag)) {
+                tags.push(tag.to_owned());
+            }
+        }
+        self.tags = tags;
+        self.note = edit.note.trim_end().to_owned();
+        self.favourite = edit.favourite;
+        Ok(())
+    }
+}
+
+/// Moves account `id` to `index` in the user's order (favourites aside) and
+/// numbers every position afresh; `false` when there is no such account.
+pub fn move_to(accounts: &mut [Account], id: AccountId, index: usize) -> bool {
+    let mut order: Vec<usize> = (0..accounts.len()).collect();
+    order.sort_by_key(|&at| accounts[at].position);
+    let Some(from) = order.iter().position(|&at| accounts[at].id == id) else {
+        return false;
+    };
+    let moved = order.remove(from);
+    order.insert(index.min(order.len()), moved);
+    for (position, at) in order.into_iter().enumerate() {
+        accounts[at].position = u32::try_from(position).unwrap_or(u32::MAX);
+    }
+    true
 }
 
 impl Account {
@@ -98,6 +163,7 @@ impl Account {
             position: 0,
             created_at,
             last_used_at: None,
+            favourite: false,
             factor: None,
         }
     }

@@ -43,6 +43,8 @@ pub(crate) struct Record {
     created_at: u64,
     #[serde(default)]
     last_used_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    favourite: bool,
     /// Absent in vaults written before factors could be linked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     factor: Option<FactorRecord>,
@@ -99,6 +101,7 @@ impl Record {
             position: account.position,
             created_at: account.created_at,
             last_used_at: account.last_used_at,
+            favourite: account.favourite,
             factor: account.factor.as_ref().map(|link| FactorRecord {
                 profile: link.profile.clone(),
                 service_sid: link.service_sid.clone(),
@@ -137,6 +140,7 @@ impl Record {
             position: self.position,
             created_at: self.created_at,
             last_used_at: self.last_used_at,
+            favourite: self.favourite,
             factor: self.factor.map(|link| FactorLink {
                 profile: link.profile,
                 service_sid: link.service_sid,

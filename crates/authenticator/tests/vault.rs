@@ -6,7 +6,8 @@ use std::fs;
 use std::path::Path;
 
 use twofold_authenticator::{
-    Account, FactorLink, KdfParams, Passphrase, Protection, Unlock, Vault, VaultError,
+    Account, AccountEdit, FactorLink, KdfParams, Passphrase, Protection, Unlock, Vault, VaultError,
+    move_to,
 };
 
 mod vault_support;
@@ -430,4 +431,80 @@ fn a_factor_link_survives_a_save_and_a_deleted_factor_says_so() {
         .clone()
         .unwrap();
     assert_eq!(link.deleted_at, Some(1_800_000_000));
+}
+
+#[test]
+fn an_edit_relabels_tags_and_pins_an_account_and_keeps_its_key() {
+    let mut account = account("GitHub", "JBSWY3DPEHPK3PXP");
+    let code = account.otp.code_at(1_800_000_000);
+    account
+        .apply(AccountEdit {
+            issuer: Some("GitHub Enterprise".to_owned()),
+            name: "octo".to_owned(),
+            tags: vec![
+                " work ".to_owned(),
+                "Work".to_owned(),
+                String::new(),
+                "code".to_owned(),
+            ],
+            note: "recovery codes in the safe\n".to_owned(),
+            favourite: true,
+        })
+        .unwrap();
+    assert_eq!(account.otp.label(), "GitHub Enterprise: octo");
+    assert_eq!(account.tags, ["work", "code"]);
+    assert_eq!(account.note, "recovery codes in the safe");
+    assert!(account.favourite);
+    assert_eq!(account.otp.code_at(1_800_000_000), code, "the key stays");
+
+    let before = account.clone();
+    let long = "n".repeat(twofold_authenticator::MAX_LABEL_CHARS + 1);
+    let refused = account.apply(AccountEdit {
+        issuer: None,
+        name: long,
+        tags: Vec::new(),
+        note: String::new(),
+        favourite: false,
+    });
+    assert!(refused.is_err());
+    assert_eq!(account, before, "a refused edit changes nothing");
+
+    // Favourites and tags survive the vault.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.bin");
+    let mut vault =
+        Vault::create(&path, Protection::Passphrase(passphrase("correct horse"))).unwrap();
+    add_all(&mut vault, [account.clone()]);
+    assert_eq!(open(&path, "correct horse").unwrap().accounts()[0], account);
+}
+
+#[test]
+fn moving_an_account_renumbers_the_order() {
+    let mut accounts = vec![
+        account("A", "JBSWY3DPEHPK3PXP"),
+        account("B", "GEZDGNBVGY3TQOJQ"),
+        account("C", "KRSXG5CTMVRXEZLU"),
+    ];
+    for (position, account) in accounts.iter_mut().enumerate() {
+        account.position = position as u32 * 10;
+    }
+    let c = accounts[2].id;
+    assert!(move_to(&mut accounts, c, 0));
+    let order = |accounts: &[Account]| {
+        let mut sorted: Vec<&Account> = accounts.iter().collect();
+        sorted.sort_by_key(|account| account.position);
+        sorted
+            .iter()
+            .map(|a| a.otp.issuer().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(order(&accounts), ["C", "A", "B"]);
+    assert_eq!(accounts.iter().map(|a| a.position).max(), Some(2));
+    assert!(move_to(&mut accounts, c, 99), "past the end is the end");
+    assert_eq!(order(&accounts), ["A", "B", "C"]);
+    assert!(!move_to(
+        &mut accounts,
+        twofold_authenticator::AccountId::random(),
+        0
+    ));
 }

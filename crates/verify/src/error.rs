@@ -66,7 +66,7 @@ impl TwilioError {
             }
             60322 => "this challenge was already answered: create a new one",
             60323 => "this challenge has expired (5 minutes by default): create a new one",
-            60390 | 60391 | 60392 => {
+            60390..=60392 => {
                 "it does not exist: check the identity and the SID (an entity also comes into being with its first factor)"
             }
             60410 => {

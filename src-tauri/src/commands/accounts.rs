@@ -1,10 +1,11 @@
 //! The Authenticator room: list accounts with their live codes, add by URI,
 //! remove, advance an HOTP counter, copy a code.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
-use twofold_authenticator::{Account, OtpAuth, OtpKind, qr};
+use twofold_authenticator::formats::AccountFields;
+use twofold_authenticator::{Account, AccountEdit, OtpAuth, OtpKind, move_to, qr};
 
 use zeroize::Zeroizing;
 
@@ -30,6 +31,9 @@ pub struct AccountCode {
     pub name: String,
     pub kind: CodeKind,
     pub tags: Vec<String>,
+    pub note: String,
+    /// Pinned to the top of the list.
+    pub favourite: bool,
     /// The code to type now.
     pub code: String,
     /// The code of the next period (time-based accounts only).
@@ -74,6 +78,8 @@ impl AccountCode {
             name: otp.name().to_owned(),
             kind,
             tags: account.tags.clone(),
+            note: account.note.clone(),
+            favourite: account.favourite,
             code: otp.code_at(now),
             next_code: period.map(|period| otp.code_at(now + u64::from(period))),
             seconds_left: otp.seconds_left(now),
@@ -88,11 +94,12 @@ impl AccountCode {
     }
 }
 
-/// The accounts in the user's order, with their codes at `now`: what the web
-/// view is given, by this command and by the events that follow changes.
+/// The accounts in the user's order, favourites first, with their codes at
+/// `now`: what the web view is given, by this command and by the events
+/// that follow changes.
 pub fn account_codes(accounts: &[Account], now: u64) -> Vec<AccountCode> {
     let mut ordered: Vec<&Account> = accounts.iter().collect();
-    ordered.sort_by_key(|account| account.position);
+    ordered.sort_by_key(|account| (!account.favourite, account.position));
     ordered
         .into_iter()
         .map(|account| AccountCode::of(account, now))
@@ -118,6 +125,104 @@ pub fn add_account(state: State<'_, AppState>, uri: String) -> AppResult<Account
     state.change_vault(|vault| {
         let account = vault.add_account(Account::new(otp, now))?;
         Ok(AccountCode::of(&account, now))
+    })
+}
+
+/// An account typed in by hand, field by field.
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualEntry {
+    pub issuer: Option<String>,
+    pub name: String,
+    /// Base32.
+    pub secret: String,
+    /// `totp`, `hotp` or `steam`.
+    pub kind: String,
+    pub algorithm: Option<String>,
+    pub digits: Option<u32>,
+    pub period: Option<u32>,
+    /// HOTP's next counter (JavaScript numbers hold it exactly up to 2^53).
+    #[specta(type = Option<f64>)]
+    pub counter: Option<u64>,
+}
+
+/// Adds an account typed in by hand, read with the same rules and messages
+/// as a URI; refuses one the vault already keeps.
+#[tauri::command]
+#[specta::specta]
+pub fn add_account_by_hand(
+    state: State<'_, AppState>,
+    entry: ManualEntry,
+) -> AppResult<AccountCode> {
+    let fields = AccountFields {
+        kind: &entry.kind,
+        issuer: entry
+            .issuer
+            .as_deref()
+            .filter(|issuer| !issuer.trim().is_empty()),
+        name: &entry.name,
+        secret: &entry.secret,
+        algorithm: entry.algorithm.as_deref(),
+        digits: entry.digits,
+        period: entry.period,
+        counter: entry.counter,
+    };
+    let otp = fields
+        .to_otp()
+        .map_err(|reason| AppError::new(ErrorKind::InvalidInput, reason))?;
+    let now = unix_now();
+    state.change_vault(|vault| {
+        let account = vault.add_account(Account::new(otp, now))?;
+        Ok(AccountCode::of(&account, now))
+    })
+}
+
+/// What the edit form sends back.
+#[derive(Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountChanges {
+    pub issuer: Option<String>,
+    pub name: String,
+    pub tags: Vec<String>,
+    pub note: String,
+    pub favourite: bool,
+}
+
+/// Renames an account, sets its tags, note and favourite.
+#[tauri::command]
+#[specta::specta]
+pub fn edit_account(
+    state: State<'_, AppState>,
+    id: String,
+    changes: AccountChanges,
+) -> AppResult<AccountCode> {
+    state.change(|accounts| {
+        let account = find_mut(accounts, &id)?;
+        account
+            .apply(AccountEdit {
+                issuer: changes.issuer,
+                name: changes.name,
+                tags: changes.tags,
+                note: changes.note,
+                favourite: changes.favourite,
+            })
+            .map_err(|error| AppError::new(ErrorKind::InvalidInput, error.to_string()))?;
+        Ok(AccountCode::of(account, unix_now()))
+    })
+}
+
+/// Moves an account to `index` in the user's order.
+#[tauri::command]
+#[specta::specta]
+pub fn move_account(state: State<'_, AppState>, id: String, index: u32) -> AppResult<()> {
+    state.change(|accounts| {
+        let target = find_mut(accounts, &id)?.id;
+        move_to(
+            accounts,
+            target,
+            usize::try_from(index).unwrap_or(usize::MAX),
+        );
+        Ok(())
     })
 }
 

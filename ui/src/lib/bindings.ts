@@ -17,14 +17,24 @@ export const commands = {
 	 *  refuses one the vault already keeps, naming it.
 	 */
 	addAccount: (uri: string) => typedError<AccountCode, AppError>(__TAURI_INVOKE("add_account", { uri })),
+	/**
+	 *  Adds an account typed in by hand, read with the same rules and messages
+	 *  as a URI; refuses one the vault already keeps.
+	 */
+	addAccountByHand: (entry: ManualEntry) => typedError<AccountCode, AppError>(__TAURI_INVOKE("add_account_by_hand", { entry })),
+	/**  Renames an account, sets its tags, note and favourite. */
+	editAccount: (id: string, changes: AccountChanges) => typedError<AccountCode, AppError>(__TAURI_INVOKE("edit_account", { id, changes })),
+	/**  Moves an account to `index` in the user's order. */
+	moveAccount: (id: string, index: number) => typedError<null, AppError>(__TAURI_INVOKE("move_account", { id, index })),
 	/**  Deletes an account and its secret. */
 	removeAccount: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_account", { id })),
 	/**  Moves an HOTP account to its next code. */
 	advanceCounter: (id: string) => typedError<AccountCode, AppError>(__TAURI_INVOKE("advance_counter", { id })),
 	/**
-	 *  Copies an account's current code to the clipboard and clears it again
-	 *  after [`CLIPBOARD_SECONDS`] unless something else was copied meanwhile.
-	 *  Returns how many seconds the code will stay.
+	 *  Copies an account's current code to the clipboard (see
+	 *  [`SecretClipboard`]: out of clipboard managers' history, cleared after
+	 *  30 s, on lock and on quit). Returns how many seconds the code will stay.
+	 *  Async so that it runs off the main thread, as clipboard access must.
 	 */
 	copyCode: (id: string) => typedError<number, AppError>(__TAURI_INVOKE("copy_code", { id })),
 	/**
@@ -152,6 +162,15 @@ export const events = {
 };
 
 /* Types */
+/**  What the edit form sends back. */
+export type AccountChanges = {
+	issuer: string | null,
+	name: string,
+	tags: string[],
+	note: string,
+	favourite: boolean,
+};
+
 /**  An account as the web view sees it: labels and codes, never the secret. */
 export type AccountCode = {
 	id: string,
@@ -159,6 +178,9 @@ export type AccountCode = {
 	name: string,
 	kind: CodeKind,
 	tags: string[],
+	note: string,
+	/**  Pinned to the top of the list. */
+	favourite: boolean,
 	/**  The code to type now. */
 	code: string,
 	/**  The code of the next period (time-based accounts only). */
@@ -423,6 +445,21 @@ export type LookupSummary = {
 	/**  `mobile`, `landline`, `nonFixedVoip`… */
 	lineType: string | null,
 	carrier: string | null,
+};
+
+/**  An account typed in by hand, field by field. */
+export type ManualEntry = {
+	issuer: string | null,
+	name: string,
+	/**  Base32. */
+	secret: string,
+	/**  `totp`, `hotp` or `steam`. */
+	kind: string,
+	algorithm: string | null,
+	digits: number | null,
+	period: number | null,
+	/**  HOTP's next counter (JavaScript numbers hold it exactly up to 2^53). */
+	counter: number | null,
 };
 
 /**  A TOTP factor to create. Unset settings come from the service. */

@@ -19,8 +19,8 @@ use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
 use super::{
-    Entry, ExportFile, Exporter, Fields, Format, FormatError, Imported, Importer, Unreadable,
-    entry_label, json_containing, json_reason, parse_json, random_bytes,
+    AccountFields, Entry, ExportFile, Exporter, Format, FormatError, Imported, Importer,
+    Unreadable, entry_label, json_containing, json_reason, parse_json, random_bytes,
 };
 use crate::account::Account;
 use crate::otpauth::OtpKind;
@@ -307,7 +307,7 @@ fn read_db(db: &Db<&RawValue>) -> Vec<Entry> {
                 entry: label(),
                 reason: format!("not an Aegis entry: {}", json_reason(&e)),
             })?;
-            let fields = Fields {
+            let fields = AccountFields {
                 kind: &entry.kind,
                 issuer: Some(&entry.issuer),
                 name: &entry.name,

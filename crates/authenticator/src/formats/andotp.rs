@@ -7,7 +7,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::{
-    Entry, Fields, Format, FormatError, Imported, Importer, Unreadable, entry_label,
+    AccountFields, Entry, Format, FormatError, Imported, Importer, Unreadable, entry_label,
     json_containing, parse_json,
 };
 
@@ -60,7 +60,7 @@ impl Importer for AndOtp {
                         None => (None, entry.label.as_str()),
                     },
                 };
-                let fields = Fields {
+                let fields = AccountFields {
                     kind: &entry.kind,
                     issuer,
                     name,

@@ -655,21 +655,31 @@ fn entry_label(index: usize, issuer: Option<&str>, name: Option<&str>) -> String
     format!("entry {}{label}", index + 1)
 }
 
-/// The fields JSON exports spell out for each account.
-struct Fields<'a> {
-    kind: &'a str,
-    issuer: Option<&'a str>,
-    name: &'a str,
-    secret: &'a str,
-    algorithm: Option<&'a str>,
-    digits: Option<u32>,
-    period: Option<u32>,
-    counter: Option<u64>,
+/// An account spelled out field by field, as JSON exports and the app's
+/// "add by hand" form give it; read with the same rules and messages as a URI.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountFields<'a> {
+    /// `totp`, `hotp` or `steam` (any case).
+    pub kind: &'a str,
+    /// The service.
+    pub issuer: Option<&'a str>,
+    /// The account at the service.
+    pub name: &'a str,
+    /// Base32.
+    pub secret: &'a str,
+    /// `SHA1` (default), `SHA256` or `SHA512`.
+    pub algorithm: Option<&'a str>,
+    /// 6 (default) to 8.
+    pub digits: Option<u32>,
+    /// Seconds per code, 30 by default.
+    pub period: Option<u32>,
+    /// HOTP's next counter, 0 by default.
+    pub counter: Option<u64>,
 }
 
-impl Fields<'_> {
+impl AccountFields<'_> {
     /// Builds the account, or says what is wrong with the entry.
-    fn to_otp(&self) -> Result<OtpAuth, String> {
+    pub fn to_otp(&self) -> Result<OtpAuth, String> {
         let period = self.period.unwrap_or(30);
         let kind = match self.kind.to_ascii_lowercase().as_str() {
             "totp" => OtpKind::Totp { period },

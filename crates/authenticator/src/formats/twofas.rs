@@ -9,7 +9,7 @@ use serde::Deserialize;
 use zeroize::Zeroizing;
 
 use super::{
-    Entry, Fields, Format, FormatError, Imported, Importer, Unreadable, entry_label,
+    AccountFields, Entry, Format, FormatError, Imported, Importer, Unreadable, entry_label,
     json_containing, parse_json,
 };
 
@@ -88,7 +88,7 @@ impl Importer for TwoFas {
                     .as_deref()
                     .or(otp.label.as_deref())
                     .unwrap_or_default();
-                let fields = Fields {
+                let fields = AccountFields {
                     kind: otp.token_type.as_deref().unwrap_or("TOTP"),
                     issuer: Some(issuer),
                     name,
