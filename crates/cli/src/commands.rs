@@ -8,14 +8,17 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use serde_json::json;
-use twofold_authenticator::formats::{self, ExportFormat, Format, FormatError, ImportPreview};
+use twofold_authenticator::formats::{
+    self, AccountFields, ExportFormat, Format, FormatError, ImportPreview,
+};
 use twofold_authenticator::qr::{self, QrError};
 use twofold_authenticator::{
-    Account, OtpAuth, OtpAuthError, OtpKind, Passphrase, Protection, Unlock, Vault, VaultError,
+    Account, AccountEdit, OtpAuth, OtpAuthError, OtpKind, Passphrase, Protection, Unlock, Vault,
+    VaultError,
 };
 use zeroize::Zeroizing;
 
-use crate::{Cli, Command, QrCommand, VaultCommand};
+use crate::{ByHand, Cli, Command, QrCommand, VaultCommand};
 
 /// Why a command failed; each maps to a documented exit code.
 #[derive(Debug, thiserror::Error)]
@@ -110,7 +113,25 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     match &cli.command {
         Command::Code { name, uri } => code(cli, name.as_deref(), uri.as_deref()),
         Command::List => list(cli),
-        Command::Add { uri } => add(cli, uri),
+        Command::Add { uri, by_hand } => add(cli, uri.as_deref(), by_hand),
+        Command::Edit {
+            account,
+            issuer,
+            name,
+            tags,
+            note,
+            favourite,
+        } => edit(
+            cli,
+            account,
+            Changes {
+                issuer: issuer.as_deref(),
+                name: name.as_deref(),
+                tags,
+                note: note.as_deref(),
+                favourite: *favourite,
+            },
+        ),
         Command::Import {
             files,
             format,
@@ -355,40 +376,111 @@ fn matches_name(account: &Account, name: &str) -> bool {
     account.id.to_string() == name || account.otp.label().to_lowercase().contains(&name)
 }
 
+/// An account as `list --json` and `edit --json` print it: never its secret.
+fn account_json(account: &Account) -> serde_json::Value {
+    let otp = &account.otp;
+    json!({
+        "id": account.id.to_string(),
+        "issuer": otp.issuer(),
+        "name": otp.name(),
+        "kind": kind_json(otp.kind()),
+        "algorithm": otp.algorithm().as_str(),
+        "digits": otp.digits(),
+        "tags": account.tags,
+        "note": account.note,
+        "favourite": account.favourite,
+    })
+}
+
+/// In the user's order, favourites first, as the app lists them.
 fn list(cli: &Cli) -> Result<()> {
     let vault = open_vault(cli)?;
+    let mut accounts: Vec<&Account> = vault.accounts().iter().collect();
+    accounts.sort_by_key(|account| (!account.favourite, account.position));
     if cli.json {
-        let json: Vec<_> = vault
-            .accounts()
-            .iter()
-            .map(|account| {
-                let otp = &account.otp;
-                json!({
-                    "id": account.id.to_string(),
-                    "issuer": otp.issuer(),
-                    "name": otp.name(),
-                    "kind": kind_json(otp.kind()),
-                    "algorithm": otp.algorithm().as_str(),
-                    "digits": otp.digits(),
-                    "tags": account.tags,
-                    "note": account.note,
-                })
-            })
-            .collect();
-        print_json(&json);
+        print_json(&accounts.iter().map(|a| account_json(a)).collect::<Vec<_>>());
     } else {
-        for account in vault.accounts() {
-            println!("{}  {}", account.id, account.otp.label());
+        for account in accounts {
+            let star = if account.favourite { "★ " } else { "" };
+            let tags = if account.tags.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", account.tags.join(", "))
+            };
+            println!("{}  {star}{}{tags}", account.id, account.otp.label());
         }
     }
     Ok(())
 }
 
-fn add(cli: &Cli, uri: &str) -> Result<()> {
-    // Parsed first so that a bad URI is reported as such, not as a vault error.
-    let otp = OtpAuth::parse(uri)?;
+fn add(cli: &Cli, uri: Option<&str>, by_hand: &ByHand) -> Result<()> {
+    // Read first so that a bad URI is reported as such, not as a vault error.
+    let otp = match (uri, &by_hand.secret) {
+        (Some(uri), _) => OtpAuth::parse(uri)?,
+        (None, Some(secret)) => AccountFields {
+            kind: &by_hand.kind,
+            issuer: by_hand.issuer.as_deref(),
+            name: by_hand.name.as_deref().unwrap_or(""),
+            secret,
+            algorithm: by_hand.algorithm.as_deref(),
+            digits: by_hand.digits,
+            period: by_hand.period,
+            counter: by_hand.counter,
+        }
+        .to_otp()
+        .map_err(CliError::BadInput)?,
+        (None, None) => unreachable!("clap requires a URI or --secret"),
+    };
     let account = open_vault(cli)?.add_account(Account::new(otp, now()))?;
     println!("{}", account.id);
+    Ok(())
+}
+
+/// What `edit` changes; `None` (or no tags) leaves a field as it is.
+struct Changes<'a> {
+    issuer: Option<&'a str>,
+    name: Option<&'a str>,
+    tags: &'a [String],
+    note: Option<&'a str>,
+    favourite: Option<bool>,
+}
+
+fn edit(cli: &Cli, wanted: &str, changes: Changes<'_>) -> Result<()> {
+    let mut vault = open_vault(cli)?;
+    let edited = vault.transact(|accounts| {
+        let mut found = accounts.iter_mut().filter(|account| matches_name(account, wanted));
+        let account = match (found.next(), found.next()) {
+            (Some(account), None) => account,
+            (None, _) => return Err(CliError::NoMatch(wanted.to_owned())),
+            (Some(_), Some(_)) => {
+                return Err(CliError::BadInput(format!(
+                    "'{wanted}' matches more than one account; give more of the name, or the id from `twofold-cli list`"
+                )));
+            }
+        };
+        let otp = &account.otp;
+        let edit = AccountEdit {
+            issuer: match changes.issuer {
+                Some(issuer) => Some(issuer.to_owned()),
+                None => otp.issuer().map(str::to_owned),
+            },
+            name: changes.name.unwrap_or(otp.name()).to_owned(),
+            tags: if changes.tags.is_empty() {
+                account.tags.clone()
+            } else {
+                changes.tags.to_vec()
+            },
+            note: changes.note.map_or_else(|| account.note.clone(), str::to_owned),
+            favourite: changes.favourite.unwrap_or(account.favourite),
+        };
+        account.apply(edit)?;
+        Ok(account.clone())
+    })?;
+    if cli.json {
+        print_json(&account_json(&edited));
+    } else {
+        println!("{}  {}", edited.id, edited.otp.label());
+    }
     Ok(())
 }
 

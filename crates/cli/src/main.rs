@@ -117,10 +117,33 @@ pub enum Command {
     },
     /// List the accounts (never their secrets)
     List,
-    /// Add an account from its otpauth:// URI
+    /// Add an account from its otpauth:// URI, or typed in with --secret
     Add {
         /// The otpauth:// URI, as in the service's QR code
-        uri: String,
+        #[arg(required_unless_present = "secret", conflicts_with = "secret")]
+        uri: Option<String>,
+        #[command(flatten)]
+        by_hand: ByHand,
+    },
+    /// Rename an account, set its tags and note, pin it as a favourite
+    Edit {
+        /// Part of the account's issuer or name (one must match), or its id
+        account: String,
+        /// New issuer ("" for none)
+        #[arg(long)]
+        issuer: Option<String>,
+        /// New account name
+        #[arg(long)]
+        name: Option<String>,
+        /// Set the tags (repeat for several; --tag "" clears them)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Set the note
+        #[arg(long)]
+        note: Option<String>,
+        /// Pin to the top of the list, or unpin with --favourite=false
+        #[arg(long, num_args = 0..=1, default_missing_value = "true")]
+        favourite: Option<bool>,
     },
     /// Import accounts from another app's export, or from QR code images
     Import {
@@ -202,6 +225,35 @@ pub enum Command {
     },
     /// The Twilio profiles verify and lookup can act as (never their secrets)
     Profiles,
+}
+
+/// An account typed in field by field (same rules as a URI).
+#[derive(clap::Args)]
+pub struct ByHand {
+    /// The secret, base32 as services show it
+    #[arg(long)]
+    pub secret: Option<String>,
+    /// The account at the service
+    #[arg(long, requires = "secret")]
+    pub name: Option<String>,
+    /// The service
+    #[arg(long, requires = "secret")]
+    pub issuer: Option<String>,
+    /// totp, hotp or steam
+    #[arg(long = "type", default_value = "totp", value_name = "TYPE")]
+    pub kind: String,
+    /// SHA1, SHA256 or SHA512
+    #[arg(long)]
+    pub algorithm: Option<String>,
+    /// 6 to 8
+    #[arg(long)]
+    pub digits: Option<u32>,
+    /// Seconds per code
+    #[arg(long)]
+    pub period: Option<u32>,
+    /// HOTP's next counter
+    #[arg(long)]
+    pub counter: Option<u64>,
 }
 
 #[derive(Subcommand)]
