@@ -79,6 +79,7 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::factors::list_factors,
             commands::factors::create_totp_factor,
             commands::factors::reveal_factor_secret,
+            commands::factors::copy_factor_secret,
             commands::factors::add_factor_to_vault,
             commands::factors::verify_factor,
             commands::factors::rename_factor,

@@ -412,14 +412,21 @@ fn a_factor_link_survives_a_save_and_a_deleted_factor_says_so() {
         2
     );
 
+    let this_factor = |link: &FactorLink| link.factor_sid == factor_sid;
+    let someone_else = |link: &FactorLink| link.identity == "someone-else-01";
+    assert!(
+        !vault
+            .mark_factors_deleted(someone_else, 1_800_000_000)
+            .unwrap()
+    );
     assert!(
         vault
-            .mark_factor_deleted(&factor_sid, 1_800_000_000)
+            .mark_factors_deleted(this_factor, 1_800_000_000)
             .unwrap()
     );
     assert!(
         !vault
-            .mark_factor_deleted(&factor_sid, 1_800_000_001)
+            .mark_factors_deleted(this_factor, 1_800_000_001)
             .unwrap(),
         "once"
     );

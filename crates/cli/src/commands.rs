@@ -114,6 +114,7 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Code { name, uri } => code(cli, name.as_deref(), uri.as_deref()),
         Command::List => list(cli),
         Command::Add { uri, by_hand } => add(cli, uri.as_deref(), by_hand),
+        Command::Remove { account } => remove(cli, account),
         Command::Edit {
             account,
             issuer,
@@ -445,19 +446,36 @@ struct Changes<'a> {
     favourite: Option<bool>,
 }
 
+/// The one account `wanted` names (part of its label, or its id).
+fn only_match<'a>(accounts: &'a mut [Account], wanted: &str) -> Result<&'a mut Account> {
+    let mut found = accounts
+        .iter_mut()
+        .filter(|account| matches_name(account, wanted));
+    match (found.next(), found.next()) {
+        (Some(account), None) => Ok(account),
+        (None, _) => Err(CliError::NoMatch(wanted.to_owned())),
+        (Some(_), Some(_)) => Err(CliError::BadInput(format!(
+            "'{wanted}' matches more than one account; give more of the name, or the id from `twofold-cli list`"
+        ))),
+    }
+}
+
+fn remove(cli: &Cli, wanted: &str) -> Result<()> {
+    let removed = open_vault(cli)?.transact(|accounts| {
+        let id = only_match(accounts, wanted)?.id;
+        let at = accounts.iter().position(|account| account.id == id);
+        Ok::<_, CliError>(at.map(|at| accounts.remove(at)))
+    })?;
+    if let Some(account) = removed {
+        println!("removed {}", account.otp.label());
+    }
+    Ok(())
+}
+
 fn edit(cli: &Cli, wanted: &str, changes: Changes<'_>) -> Result<()> {
     let mut vault = open_vault(cli)?;
     let edited = vault.transact(|accounts| {
-        let mut found = accounts.iter_mut().filter(|account| matches_name(account, wanted));
-        let account = match (found.next(), found.next()) {
-            (Some(account), None) => account,
-            (None, _) => return Err(CliError::NoMatch(wanted.to_owned())),
-            (Some(_), Some(_)) => {
-                return Err(CliError::BadInput(format!(
-                    "'{wanted}' matches more than one account; give more of the name, or the id from `twofold-cli list`"
-                )));
-            }
-        };
+        let account = only_match(accounts, wanted)?;
         let otp = &account.otp;
         let edit = AccountEdit {
             issuer: match changes.issuer {
@@ -470,11 +488,13 @@ fn edit(cli: &Cli, wanted: &str, changes: Changes<'_>) -> Result<()> {
             } else {
                 changes.tags.to_vec()
             },
-            note: changes.note.map_or_else(|| account.note.clone(), str::to_owned),
+            note: changes
+                .note
+                .map_or_else(|| account.note.clone(), str::to_owned),
             favourite: changes.favourite.unwrap_or(account.favourite),
         };
         account.apply(edit)?;
-        Ok(account.clone())
+        Ok::<_, CliError>(account.clone())
     })?;
     if cli.json {
         print_json(&account_json(&edited));

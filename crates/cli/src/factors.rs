@@ -214,7 +214,7 @@ pub fn run(cli: &Cli, service: Option<&str>, command: &FactorsCommand) -> Result
             // The linked account stays (its secret may still matter) and
             // says its factor is gone; without a vault there is none.
             if let Ok(mut vault) = open_vault(cli) {
-                vault.mark_factor_deleted(sid, now())?;
+                vault.mark_factors_deleted(|link| link.factor_sid == *sid, now())?;
             }
             println!("deleted {sid}");
             Ok(())
@@ -244,6 +244,12 @@ pub fn entities(cli: &Cli, service: Option<&str>, command: &EntitiesCommand) -> 
         }
         EntitiesCommand::Delete { identity } => {
             block_on(async { Ok(client.delete_entity(&service, identity).await?) })?;
+            if let Ok(mut vault) = open_vault(cli) {
+                vault.mark_factors_deleted(
+                    |link| link.service_sid == service && link.identity == *identity,
+                    now(),
+                )?;
+            }
             println!("deleted {identity} with its factors and challenges");
             Ok(())
         }

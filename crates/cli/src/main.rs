@@ -125,6 +125,11 @@ pub enum Command {
         #[command(flatten)]
         by_hand: ByHand,
     },
+    /// Delete an account and its secret from the vault
+    Remove {
+        /// Part of the account's issuer or name (one must match), or its id
+        account: String,
+    },
     /// Rename an account, set its tags and note, pin it as a favourite
     Edit {
         /// Part of the account's issuer or name (one must match), or its id

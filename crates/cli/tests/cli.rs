@@ -237,6 +237,71 @@ fn a_passphrase_vault_from_init_to_import_and_export() {
         "list shows a secret"
     );
     assert_prints_current_code(&env, &["code", "github"], ALICE);
+
+    // By hand, with the URI's rules and messages; then shaped with edit.
+    let typo = env.run(&[
+        "add",
+        "--secret",
+        "JBSWY3DP1HPK3PXP",
+        "--issuer",
+        "Bad",
+        "--name",
+        "x",
+    ]);
+    assert_exit(&typo, 3);
+    assert!(
+        stderr(&typo).contains("secret: '1' at position 9"),
+        "{}",
+        stderr(&typo)
+    );
+    assert_exit(
+        &env.run(&[
+            "add",
+            "--secret",
+            "GEZD GNBV GY3T QOJQ",
+            "--issuer",
+            "Typed",
+            "--name",
+            "by hand",
+            "--digits",
+            "8",
+        ]),
+        0,
+    );
+    let edited = env.run(&[
+        "--json",
+        "edit",
+        "typed",
+        "--name",
+        "renamed",
+        "--tag",
+        "work",
+        "--tag",
+        "home",
+        "--note",
+        "desk drawer",
+        "--favourite",
+    ]);
+    assert_exit(&edited, 0);
+    let listed = list_json(&env);
+    assert_eq!(
+        listed[0]["name"], "renamed",
+        "favourites come first: {listed:?}"
+    );
+    assert_eq!(listed[0]["tags"], serde_json::json!(["work", "home"]));
+    assert_eq!(listed[0]["note"], "desk drawer");
+    assert_eq!(listed[0]["favourite"], true);
+    assert_eq!(listed[0]["digits"], 8);
+    let ambiguous = env.run(&["edit", "e", "--note", "x"]);
+    assert_exit(&ambiguous, 3);
+    assert!(stderr(&ambiguous).contains("matches more than one account"));
+    assert_exit(&env.run(&["edit", "renamed", "--favourite=false"]), 0);
+    assert_eq!(list_json(&env)[0]["issuer"], "GitHub");
+    // Back to one account, as the rest of this test expects.
+    let id = list_json(&env)[1]["id"].as_str().unwrap().to_owned();
+    assert_eq!(list_json(&env)[1]["name"], "renamed");
+    assert_exit(&env.run(&["remove", &id]), 0);
+    assert_exit(&env.run(&["remove", &id]), 1);
     assert_exit(&env.run(&["code", "nobody"]), 1);
 
     // a dry run changes nothing; the real import adds the new accounts only

@@ -29,7 +29,7 @@ pub fn check_identity(identity: &str) -> Result<(), String> {
     if fine {
         Ok(())
     } else {
-        Err("an identity is 8 to 64 letters, digits or dashes, such as a UUID; never personal data like an email".to_owned())
+        Err("an identity is 8 to 64 letters and digits, in groups joined by single dashes, such as a UUID; never personal data like an email".to_owned())
     }
 }
 
@@ -78,5 +78,8 @@ mod tests {
         assert!(check_identity("short").is_err());
         assert!(check_identity("ada@example.com").is_err());
         assert!(check_identity(&"a".repeat(65)).is_err());
+        assert!(check_identity("--------").is_err());
+        assert!(check_identity("-qa-user-01").is_err());
+        assert!(check_identity("qa--user-01").is_err());
     }
 }

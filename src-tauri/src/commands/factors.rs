@@ -9,11 +9,14 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
-use twofold_authenticator::qr;
+use twofold_authenticator::{FactorLink, qr};
 use twofold_console::factors::{FactorPlace, check_identity, factor_account, linked_code};
 use twofold_twilio::{Challenge, Entity, Factor, FactorBinding, FactorConfig, NewFactor};
 use twofold_verify::NewTotpFactor;
 
+use zeroize::Zeroizing;
+
+use crate::clipboard::{CLEAR_AFTER, SecretClipboard};
 use crate::commands::admin::date;
 use crate::console::ConsoleState;
 use crate::error::{AppError, AppResult, ErrorKind};
@@ -191,16 +194,33 @@ pub async fn create_entity(
     Ok(entity.into())
 }
 
-/// Deletes an entity with its factors and challenges.
+/// Deletes an entity with its factors and challenges; linked vault
+/// accounts stay and say their factor is gone.
 #[tauri::command]
 #[specta::specta]
-pub async fn delete_entity(console: State<'_, ConsoleState>, place: EntityPlace) -> AppResult<()> {
+pub async fn delete_entity(
+    console: State<'_, ConsoleState>,
+    state: State<'_, AppState>,
+    place: EntityPlace,
+) -> AppResult<()> {
     let console = console.console(&place.profile)?;
     console
         .client()
         .delete_entity(&place.service, &place.identity)
         .await
-        .map_err(verify_error)
+        .map_err(verify_error)?;
+    mark_deleted(&state, |link| {
+        link.service_sid == place.service && link.identity == place.identity
+    })
+}
+
+/// Marks the vault accounts of deleted factors. A locked vault cannot be
+/// marked now; the factors are gone all the same.
+fn mark_deleted(state: &AppState, gone: impl Fn(&FactorLink) -> bool) -> AppResult<()> {
+    match state.change_vault(|vault| Ok(vault.mark_factors_deleted(gone, unix_now())?)) {
+        Err(error) if error.kind == ErrorKind::Locked => Ok(()),
+        other => other.map(drop),
+    }
 }
 
 #[tauri::command]
@@ -275,6 +295,39 @@ pub fn reveal_factor_secret(
             "Twilio gives a factor's secret only when it is created; it is no longer here.",
         )),
     }
+}
+
+/// Copies a new factor's secret, as a code is copied: out of clipboard
+/// history, cleared after 30 s, on lock and on quit.
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_factor_secret(
+    pending: State<'_, PendingBindings>,
+    clipboard: State<'_, SecretClipboard>,
+    factor_sid: String,
+) -> AppResult<u32> {
+    let secret = match pending
+        .lock()
+        .get(&factor_sid)
+        .and_then(|(created, _)| created.binding.clone())
+    {
+        Some(FactorBinding::Totp { secret, .. }) => Zeroizing::new(secret),
+        _ => return Err(secret_gone()),
+    };
+    clipboard.copy(secret).map_err(|error| {
+        AppError::new(
+            ErrorKind::Desktop,
+            format!("Could not copy the secret: {error}"),
+        )
+    })?;
+    Ok(u32::try_from(CLEAR_AFTER.as_secs()).unwrap_or(u32::MAX))
+}
+
+fn secret_gone() -> AppError {
+    AppError::new(
+        ErrorKind::NotFound,
+        "Twilio gives a factor's secret only when it is created; it is no longer here.",
+    )
 }
 
 /// Keeps a new factor in the vault, linked to it ("Add to Twofold").
@@ -366,11 +419,7 @@ pub async fn delete_factor(
         .delete_factor(&place.service, &place.identity, &factor_sid)
         .await
         .map_err(verify_error)?;
-    match state.change_vault(|vault| Ok(vault.mark_factor_deleted(&factor_sid, unix_now())?)) {
-        // A locked vault cannot be marked now; the factor is gone all the same.
-        Err(error) if error.kind == ErrorKind::Locked => Ok(()),
-        other => other.map(drop),
-    }
+    mark_deleted(&state, |link| link.factor_sid == factor_sid)
 }
 
 /// Creates a challenge for a factor, answered as `answer` says.

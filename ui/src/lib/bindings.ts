@@ -133,13 +133,21 @@ export const commands = {
 	exportHistory: (path: string, filter: HistoryFilter) => typedError<number, AppError>(__TAURI_INVOKE("export_history", { path, filter })),
 	listEntities: (profile: string, service: string) => typedError<EntitySummary[], AppError>(__TAURI_INVOKE("list_entities", { profile, service })),
 	createEntity: (place: EntityPlace) => typedError<EntitySummary, AppError>(__TAURI_INVOKE("create_entity", { place })),
-	/**  Deletes an entity with its factors and challenges. */
+	/**
+	 *  Deletes an entity with its factors and challenges; linked vault
+	 *  accounts stay and say their factor is gone.
+	 */
 	deleteEntity: (place: EntityPlace) => typedError<null, AppError>(__TAURI_INVOKE("delete_entity", { place })),
 	listFactors: (place: EntityPlace) => typedError<FactorSummary[], AppError>(__TAURI_INVOKE("list_factors", { place })),
 	/**  Creates a TOTP factor; its binding waits here for "Add to Twofold". */
 	createTotpFactor: (place: EntityPlace, factor: NewTotpFactor) => typedError<CreatedFactor, AppError>(__TAURI_INVOKE("create_totp_factor", { place, factor })),
 	/**  A new factor's secret in groups of four, because the user pressed Reveal. */
 	revealFactorSecret: (factorSid: string) => typedError<string, AppError>(__TAURI_INVOKE("reveal_factor_secret", { factorSid })),
+	/**
+	 *  Copies a new factor's secret, as a code is copied: out of clipboard
+	 *  history, cleared after 30 s, on lock and on quit.
+	 */
+	copyFactorSecret: (factorSid: string) => typedError<number, AppError>(__TAURI_INVOKE("copy_factor_secret", { factorSid })),
 	/**  Keeps a new factor in the vault, linked to it ("Add to Twofold"). */
 	addFactorToVault: (place: EntityPlace, factorSid: string) => typedError<null, AppError>(__TAURI_INVOKE("add_factor_to_vault", { place, factorSid })),
 	/**  Verifies a new factor with a code: the linked account's, or one typed. */

@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 pub use crypto::KdfParams;
 
-use crate::account::{Account, AccountId, next_position};
+use crate::account::{Account, AccountId, FactorLink, next_position};
 use twofold_atomic_file::{self as atomic, FileLock, LockError};
 
 use crate::record;
@@ -466,16 +466,21 @@ impl Vault {
         })
     }
 
-    /// Notes on every account linked to Verify factor `factor_sid` that the
-    /// factor is gone; `true` when one was.
-    pub fn mark_factor_deleted(&mut self, factor_sid: &str, now: u64) -> Result<bool, VaultError> {
+    /// Notes on every account whose Verify factor is `gone` (one factor, or
+    /// all of a deleted entity's) that the factor was deleted; `true` when
+    /// one was. The accounts themselves stay.
+    pub fn mark_factors_deleted(
+        &mut self,
+        gone: impl Fn(&FactorLink) -> bool,
+        now: u64,
+    ) -> Result<bool, VaultError> {
         self.transact(|accounts| {
             let mut marked = false;
             for link in accounts
                 .iter_mut()
                 .filter_map(|account| account.factor.as_mut())
             {
-                if link.factor_sid == factor_sid && link.deleted_at.is_none() {
+                if gone(link) && link.deleted_at.is_none() {
                     link.deleted_at = Some(now);
                     marked = true;
                 }
