@@ -1,6 +1,6 @@
 # Twofold: the README's commands. Every target sets up what it needs first
 # (scripts/bootstrap is idempotent and quick when nothing is missing).
-.PHONY: run test bench fuzz sandbox bootstrap bindings
+.PHONY: run test bench fuzz sandbox bootstrap bindings bundle icons
 
 bootstrap:
 	@scripts/bootstrap
@@ -22,3 +22,9 @@ sandbox: bootstrap
 
 bindings: bootstrap
 	@scripts/bindings
+
+bundle: bootstrap
+	@scripts/bundle
+
+icons: bootstrap
+	@scripts/icons
