@@ -136,11 +136,12 @@ impl Account {
     }
 }
 
-/// Moves account `id` to `index` in the user's order (favourites aside) and
-/// numbers every position afresh; `false` when there is no such account.
+/// Moves account `id` to `index` in the list as it is shown (favourites
+/// first, then the user's order) and numbers every position afresh in that
+/// order; `false` when there is no such account.
 pub fn move_to(accounts: &mut [Account], id: AccountId, index: usize) -> bool {
     let mut order: Vec<usize> = (0..accounts.len()).collect();
-    order.sort_by_key(|&at| accounts[at].position);
+    order.sort_by_key(|&at| (!accounts[at].favourite, accounts[at].position));
     let Some(from) = order.iter().position(|&at| accounts[at].id == id) else {
         return false;
     };

@@ -514,4 +514,18 @@ fn moving_an_account_renumbers_the_order() {
         twofold_authenticator::AccountId::random(),
         0
     ));
+
+    // The index is the place in the list as shown: favourites first.
+    accounts[1].favourite = true; // B
+    let a = accounts[0].id;
+    assert!(move_to(&mut accounts, a, 1));
+    let shown = |accounts: &[Account]| {
+        let mut sorted: Vec<&Account> = accounts.iter().collect();
+        sorted.sort_by_key(|account| (!account.favourite, account.position));
+        sorted
+            .iter()
+            .map(|a| a.otp.issuer().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(shown(&accounts), ["B", "A", "C"]);
 }

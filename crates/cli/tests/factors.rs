@@ -107,7 +107,10 @@ fn enrol_keep_verify_and_challenge_a_totp_factor_from_a_terminal() {
         "x",
     ]);
     exits(&bad, 3);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("8 to 64 letters and digits, in groups joined by single dashes"));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("8 to 64 letters and digits, in groups joined by single dashes")
+    );
 
     let created = exits(
         &run(&[
