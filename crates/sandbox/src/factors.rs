@@ -4,7 +4,8 @@
 
 use axum::extract::{Path, State};
 use data_encoding::BASE32_NOPAD;
-use serde_json::{Value, json};
+use serde_json::Value;
+use twofold_twilio::{ChallengeField, FactorBinding, NewFactor};
 
 use crate::clock::parse_time;
 use crate::error::ApiError;
@@ -93,7 +94,7 @@ pub(crate) async fn create_entity(
 ) -> ApiResult {
     let identity = req.required("Identity")?.to_owned();
     let ctx = ctx(&app, &req);
-    app.write(|db, now| Ok(created(ensure_entity(db, now, &sid, &identity)?.json(&ctx))))
+    app.write(|db, now| Ok(created(ensure_entity(db, now, &sid, &identity)?.wire(&ctx))))
         .await
 }
 
@@ -113,7 +114,7 @@ pub(crate) async fn fetch_entity(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
-    app.read(|db, _| Ok(ok(entity(db, &sid, &identity)?.json(&ctx))))
+    app.read(|db, _| Ok(ok(entity(db, &sid, &identity)?.wire(&ctx))))
 }
 
 pub(crate) async fn delete_entity(
@@ -223,10 +224,15 @@ pub(crate) async fn create_factor(
             .totp_issuer
             .clone()
             .unwrap_or_else(|| s.friendly_name.clone());
-        let uri = otpauth_uri(&issuer, &f);
-        let mut body = f.json(&ctx);
-        body["binding"] = json!({ "secret": f.secret, "uri": uri });
-        body["options"] = Value::Null;
+        let body = NewFactor {
+            factor: f.wire(&ctx),
+            binding: Some(FactorBinding::Totp {
+                secret: f.secret.clone(),
+                uri: otpauth_uri(&issuer, &f),
+            }),
+            // Twilio's answer for a TOTP factor has `"options": null`.
+            options: Some(Value::Null),
+        };
         webhook::emit(db, &ctx, "factor.created", &f, None);
         db.factors.insert(f.sid.clone(), f);
         Ok(created(body))
@@ -260,7 +266,7 @@ pub(crate) async fn list_factors(
         Ok::<_, ApiError>(sorted(
             db.factors.values().filter(|f| f.entity_sid == e.sid),
             |f| f.seq,
-            |f| f.json(&ctx),
+            |f| f.wire(&ctx),
         ))
     })?;
     page(
@@ -287,7 +293,7 @@ pub(crate) async fn fetch_factor(
                     "/Services/{sid}/Entities/{identity}/Factors/{fsid}"
                 ))
             })?;
-        Ok(ok(f.json(&ctx)))
+        Ok(ok(f.wire(&ctx)))
     })
 }
 
@@ -327,7 +333,7 @@ pub(crate) async fn update_factor(
         if verified_now {
             webhook::emit(db, &ctx, "factor.verified", &changed, None);
         }
-        Ok(ok(changed.json(&ctx)))
+        Ok(ok(changed.wire(&ctx)))
     })
     .await
 }
@@ -398,16 +404,20 @@ pub(crate) async fn create_challenge(
     req: Req,
 ) -> ApiResult {
     let fsid = req.required("FactorSid")?.to_owned();
+    // Kept as `{label, value}` objects, the only shape `details.fields` can answer with.
     let fields = req
         .all("Details.Fields")
         .into_iter()
         .map(|f| {
-            serde_json::from_str::<Value>(f).map_err(|_| {
-                ApiError::invalid_because(
-                    "Details.Fields",
-                    "each must be a JSON object {\"label\":…,\"value\":…}",
-                )
-            })
+            serde_json::from_str::<ChallengeField>(f)
+                .ok()
+                .and_then(|f| serde_json::to_value(f).ok())
+                .ok_or_else(|| {
+                    ApiError::invalid_because(
+                        "Details.Fields",
+                        "each must be a JSON object {\"label\":…,\"value\":…}",
+                    )
+                })
         })
         .collect::<Result<Vec<_>, _>>()?;
     let hidden = req
@@ -464,7 +474,7 @@ pub(crate) async fn create_challenge(
             .challenges
             .get(&csid)
             .ok_or_else(|| ApiError::not_found("/Challenges"))?;
-        Ok(created(c.json(&ctx)))
+        Ok(created(c.wire(&ctx)))
     })
     .await
 }
@@ -522,7 +532,7 @@ pub(crate) async fn list_challenges(
         if desc {
             all.reverse();
         }
-        Ok::<_, ApiError>(all.iter().map(|c| c.json(&ctx)).collect())
+        Ok::<_, ApiError>(all.iter().map(|c| c.wire(&ctx)).collect())
     })?;
     page(
         &req,
@@ -540,7 +550,7 @@ pub(crate) async fn fetch_challenge(
     let ctx = ctx(&app, &req);
     app.read(|db, now| {
         Ok(ok(
-            expire(challenge_of(db, &sid, &identity, &csid)?, now).json(&ctx)
+            expire(challenge_of(db, &sid, &identity, &csid)?, now).wire(&ctx)
         ))
     })
 }
@@ -570,7 +580,7 @@ pub(crate) async fn update_challenge(
             emit_challenge(db, &ctx, &csid, &f);
         }
         let c = challenge_of(db, &sid, &identity, &csid)?;
-        Ok(ok(expire(c, now).json(&ctx)))
+        Ok(ok(expire(c, now).wire(&ctx)))
     })
     .await
 }

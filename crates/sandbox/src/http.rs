@@ -8,7 +8,6 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::model::{Ctx, ServiceRecord};
@@ -50,11 +49,11 @@ pub(crate) fn ctx<'a>(app: &'a App, req: &'a Req) -> Ctx<'a> {
 }
 
 /// Records in creation order, rendered: what every list starts from.
-pub(crate) fn sorted<'a, T: 'a>(
+pub(crate) fn sorted<'a, T: 'a, W>(
     records: impl Iterator<Item = &'a T>,
     seq: impl Fn(&T) -> u64,
-    render: impl Fn(&T) -> Value,
-) -> Vec<Value> {
+    render: impl Fn(&T) -> W,
+) -> Vec<W> {
     let mut all: Vec<&T> = records.collect();
     all.sort_by_key(|r| seq(r));
     all.into_iter().map(render).collect()
@@ -80,7 +79,7 @@ pub(crate) fn list_under_service<T: ServiceRecord>(
 
 /// One page of a list, with Twilio's `meta`. `PageToken` (as put in our own next/previous
 /// links) wins over `Page`, as with Twilio.
-pub(crate) fn page(req: &Req, path: &str, key: &str, items: Vec<Value>) -> ApiResult {
+pub(crate) fn page<T: Serialize>(req: &Req, path: &str, key: &str, items: Vec<T>) -> ApiResult {
     let page_size = req.int("PageSize", 1, 1000)?.unwrap_or(50) as usize;
     let page = req.int("Page", 0, i64::from(u32::MAX))?.unwrap_or(0) as usize;
     let offset = match req.get("PageToken") {
@@ -114,7 +113,7 @@ pub(crate) fn page(req: &Req, path: &str, key: &str, items: Vec<Value>) -> ApiRe
         format!("{}{path}?{}", req.base, query.finish())
     };
     let total = items.len();
-    let records: Vec<Value> = items.into_iter().skip(offset).take(page_size).collect();
+    let records: Vec<T> = items.into_iter().skip(offset).take(page_size).collect();
     let next = (offset + page_size < total).then(|| link(page + 1, Some(offset + page_size)));
     let previous = (page > 0).then(|| link(page - 1, Some(offset.saturating_sub(page_size))));
     let current = link(page, req.get("PageToken").map(|_| offset));
@@ -130,9 +129,7 @@ pub(crate) fn page(req: &Req, path: &str, key: &str, items: Vec<Value>) -> ApiRe
             key: key.to_owned(),
         },
     };
-    Ok(ok(serde_json::to_value(page).map_err(|_| {
-        ApiError::new(500, 20500, "Internal Server Error")
-    })?))
+    Ok(ok(page))
 }
 
 /// Every route of Verify v2, Lookups v2 and the admin API.

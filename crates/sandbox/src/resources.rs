@@ -114,7 +114,7 @@ pub(crate) async fn create_rate_limit(
             created: now,
             updated: now,
         };
-        let body = r.json(&ctx);
+        let body = r.wire(&ctx);
         db.rate_limits.insert(r.sid.clone(), r);
         Ok(created(body))
     })
@@ -144,7 +144,7 @@ pub(crate) async fn fetch_rate_limit(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
-    app.read(|db, _| Ok(ok(rate_limit(db, &sid, &rsid)?.json(&ctx))))
+    app.read(|db, _| Ok(ok(rate_limit(db, &sid, &rsid)?.wire(&ctx))))
 }
 
 pub(crate) async fn update_rate_limit(
@@ -163,7 +163,7 @@ pub(crate) async fn update_rate_limit(
             r.description = Some(d);
         }
         r.updated = now;
-        Ok(ok(r.json(&ctx)))
+        Ok(ok(r.wire(&ctx)))
     })
     .await
 }
@@ -221,7 +221,7 @@ pub(crate) async fn create_bucket(
             created: now,
             updated: now,
         };
-        let body = b.json(&ctx);
+        let body = b.wire(&ctx);
         db.buckets.insert(b.sid.clone(), b);
         Ok(created(body))
     })
@@ -239,7 +239,7 @@ pub(crate) async fn list_buckets(
         Ok::<_, ApiError>(sorted(
             db.buckets.values().filter(|b| b.rate_limit_sid == rsid),
             |b| b.seq,
-            |b| b.json(&ctx),
+            |b| b.wire(&ctx),
         ))
     })?;
     page(
@@ -256,7 +256,7 @@ pub(crate) async fn fetch_bucket(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
-    app.read(|db, _| Ok(ok(bucket(db, &sid, &rsid, &bsid)?.json(&ctx))))
+    app.read(|db, _| Ok(ok(bucket(db, &sid, &rsid, &bsid)?.wire(&ctx))))
 }
 
 pub(crate) async fn update_bucket(
@@ -276,7 +276,7 @@ pub(crate) async fn update_bucket(
         b.max = max.unwrap_or(b.max);
         b.interval = interval.unwrap_or(b.interval);
         b.updated = now;
-        Ok(ok(b.json(&ctx)))
+        Ok(ok(b.wire(&ctx)))
     })
     .await
 }
@@ -345,7 +345,7 @@ pub(crate) async fn create_messaging_configuration(
             created: now,
             updated: now,
         };
-        let body = m.json(&ctx);
+        let body = m.wire(&ctx);
         db.messaging_configurations.insert(k, m);
         Ok(created(body))
     })
@@ -381,7 +381,7 @@ pub(crate) async fn fetch_messaging_configuration(
             .messaging_configurations
             .get(&key(&sid, &country))
             .ok_or_else(|| configuration_missing(&sid, &country))?;
-        Ok(ok(m.json(&ctx)))
+        Ok(ok(m.wire(&ctx)))
     })
 }
 
@@ -399,7 +399,7 @@ pub(crate) async fn update_messaging_configuration(
             .ok_or_else(|| configuration_missing(&sid, &country))?;
         m.messaging_service_sid = messaging_service_sid;
         m.updated = now;
-        Ok(ok(m.json(&ctx)))
+        Ok(ok(m.wire(&ctx)))
     })
     .await
 }
@@ -489,7 +489,7 @@ pub(crate) async fn create_webhook(
             updated: now,
         };
         apply_webhook(&mut w, &req)?;
-        let body = w.json(&ctx);
+        let body = w.wire(&ctx);
         db.webhooks.insert(w.sid.clone(), w);
         Ok(created(body))
     })
@@ -518,7 +518,7 @@ pub(crate) async fn fetch_webhook(
             .get(&wsid)
             .filter(|w| w.service_sid == sid)
             .ok_or_else(|| not_found(format!("/Services/{sid}/Webhooks/{wsid}")))?;
-        Ok(ok(w.json(&ctx)))
+        Ok(ok(w.wire(&ctx)))
     })
 }
 
@@ -534,7 +534,7 @@ pub(crate) async fn update_webhook(
         apply_webhook(&mut changed, &req)?;
         changed.updated = now;
         *w = changed;
-        Ok(ok(w.json(&ctx)))
+        Ok(ok(w.wire(&ctx)))
     })
     .await
 }
@@ -568,7 +568,7 @@ pub(crate) async fn create_safe_list(State(app): State<App>, req: Req) -> ApiRes
                 sid: new_sid("GN"),
                 phone_number: number.e164.clone(),
             });
-        Ok(created(entry.json(&ctx)))
+        Ok(created(entry.wire(&ctx)))
     })
     .await
 }
@@ -589,7 +589,7 @@ pub(crate) async fn fetch_safe_list(
             .safe_list
             .get(&number)
             .ok_or_else(|| safe_list_missing(&number))?
-            .json(&ctx)))
+            .wire(&ctx)))
     })
 }
 

@@ -4,7 +4,8 @@
 //! verification that is gone (20404) once approved, canceled, expired or exhausted.
 
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
+use serde_json::json;
+use twofold_twilio::{VerificationAttempt, VerificationAttemptsSummary};
 
 use crate::clock::parse_time;
 use crate::error::ApiError;
@@ -155,7 +156,7 @@ pub(crate) async fn create_service(State(app): State<App>, req: Req) -> ApiResul
             updated: now,
         };
         apply_service(&mut s, &req)?;
-        let body = s.json(&ctx);
+        let body = s.wire(&ctx);
         db.services.insert(s.sid.clone(), s);
         Ok(created(body))
     })
@@ -164,7 +165,7 @@ pub(crate) async fn create_service(State(app): State<App>, req: Req) -> ApiResul
 
 pub(crate) async fn list_services(State(app): State<App>, req: Req) -> ApiResult {
     let ctx = ctx(&app, &req);
-    let items = app.read(|db, _| sorted(db.services.values(), |r| r.seq, |r| r.json(&ctx)));
+    let items = app.read(|db, _| sorted(db.services.values(), |r| r.seq, |r| r.wire(&ctx)));
     page(&req, "/v2/Services", "services", items)
 }
 
@@ -174,7 +175,7 @@ pub(crate) async fn fetch_service(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
-    app.read(|db, _| Ok(ok(service(db, &sid)?.json(&ctx))))
+    app.read(|db, _| Ok(ok(service(db, &sid)?.wire(&ctx))))
 }
 
 pub(crate) async fn update_service(
@@ -192,7 +193,7 @@ pub(crate) async fn update_service(
         apply_service(&mut changed, &req)?;
         changed.updated = now;
         *s = changed;
-        Ok(ok(s.json(&ctx)))
+        Ok(ok(s.wire(&ctx)))
     })
     .await
 }
@@ -517,7 +518,7 @@ fn send(
         channel: channel.clone(),
         attempt_sid: attempt_sid.clone(),
     });
-    let body = v.json(ctx);
+    let body = v.wire(ctx);
     let name = req
         .text("CustomFriendlyName")
         .unwrap_or_else(|| s.friendly_name.clone());
@@ -582,7 +583,7 @@ pub(crate) async fn fetch_verification(
         service(db, &sid)?;
         let v = pending_mut(db, now, &sid, &vsid)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
-        Ok(ok(v.json(&ctx)))
+        Ok(ok(v.wire(&ctx)))
     })
     .await
 }
@@ -606,7 +607,7 @@ pub(crate) async fn update_verification(
             .verifications
             .get(&vsid)
             .ok_or_else(|| ApiError::not_found("/Verifications"))?;
-        Ok(ok(v.json(&ctx)))
+        Ok(ok(v.wire(&ctx)))
     })
     .await
 }
@@ -657,7 +658,7 @@ pub(crate) async fn check_verification(
             .verifications
             .get(&vsid)
             .ok_or_else(|| ApiError::not_found("/VerificationCheck"))?;
-        Ok(ok(v.check_json(&ctx)))
+        Ok(ok(v.check_wire(&ctx)))
     })
     .await
 }
@@ -683,12 +684,14 @@ pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String
     .await
 }
 
-fn attempt_json(db: &Db, a: &Attempt, ctx: &Ctx<'_>) -> Value {
+/// An attempt as listed: its `channel_data.status` follows its verification, and a
+/// verification no longer kept has expired.
+fn attempt_wire(db: &Db, a: &Attempt, ctx: &Ctx<'_>) -> VerificationAttempt {
     let status = db
         .verifications
         .get(&a.verification_sid)
         .map_or("expired", |v| v.status.as_str());
-    a.json(ctx, status)
+    a.wire(ctx, status)
 }
 
 /// The attempts matching the filters both the list and the summary take.
@@ -742,7 +745,7 @@ pub(crate) async fn list_attempts(State(app): State<App>, req: Req) -> ApiResult
     let ctx = ctx(&app, &req);
     let items = app.read(|db, _| {
         filtered_attempts(db, &req)
-            .map(|all| all.into_iter().map(|a| attempt_json(db, a, &ctx)).collect())
+            .map(|all| all.into_iter().map(|a| attempt_wire(db, a, &ctx)).collect())
     })?;
     page(&req, "/v2/Attempts", "attempts", items)
 }
@@ -758,7 +761,7 @@ pub(crate) async fn fetch_attempt(
             .attempts
             .get(&asid)
             .ok_or_else(|| ApiError::not_found(&format!("/Attempts/{asid}")))?;
-        Ok(ok(attempt_json(db, a, &ctx)))
+        Ok(ok(attempt_wire(db, a, &ctx)))
     })
 }
 
@@ -772,13 +775,13 @@ pub(crate) async fn attempts_summary(State(app): State<App>, req: Req) -> ApiRes
     } else {
         converted as f64 * 100.0 / total as f64
     };
-    Ok(ok(json!({
-        "total_attempts": total,
-        "total_converted": converted,
-        "total_unconverted": total - converted,
-        "conversion_rate_percentage": format!("{rate:.9}"),
-        "url": format!("{}/v2/Attempts/Summary", req.base),
-    })))
+    Ok(ok(VerificationAttemptsSummary {
+        total_attempts: total as u64,
+        total_converted: converted as u64,
+        total_unconverted: (total - converted) as u64,
+        conversion_rate_percentage: Some(format!("{rate:.9}")),
+        url: format!("{}/v2/Attempts/Summary", req.base),
+    }))
 }
 
 #[cfg(test)]

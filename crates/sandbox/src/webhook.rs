@@ -65,11 +65,14 @@ pub(crate) fn emit(
         ("factor_metadata".to_owned(), json_text(&factor.metadata)),
     ];
     if let Some(c) = challenge {
-        let details = c.json(ctx)["details"].clone();
+        // The challenge's `details` as its resource answers them.
+        let details = c.details().map_or_else(String::new, |d| {
+            serde_json::to_string(&d).unwrap_or_default()
+        });
         params.extend([
             ("challenge_sid".to_owned(), c.sid.clone()),
             ("challenge_status".to_owned(), c.status.clone()),
-            ("challenge_details".to_owned(), json_text(&details)),
+            ("challenge_details".to_owned(), details),
             (
                 "challenge_hidden_details".to_owned(),
                 json_text(&c.hidden_details),

@@ -188,6 +188,31 @@ async fn totp_factor_and_challenge_with_signed_webhooks() {
         .await;
     assert_eq!(again.code(), 60322);
 
+    // `details.fields` are `{label, value}` pairs of strings, as Twilio's docs have them.
+    let fields = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[
+                ("FactorSid", created.str("sid").as_str()),
+                ("Details.Fields", r#"{"label": "IP", "value": "192.0.2.1"}"#),
+            ],
+        )
+        .await;
+    assert_eq!(
+        fields.body["details"]["fields"],
+        serde_json::json!([{"label": "IP", "value": "192.0.2.1"}])
+    );
+    let number = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[
+                ("FactorSid", created.str("sid").as_str()),
+                ("Details.Fields", r#"{"label": "Amount", "value": 10}"#),
+            ],
+        )
+        .await;
+    assert_eq!((number.status, number.code()), (400, 60200));
+
     let listed = api.get(&format!("{base}/Challenges?Status=approved")).await;
     assert_eq!(listed.body["challenges"].as_array().unwrap().len(), 1);
 

@@ -320,6 +320,12 @@ async fn sna_completes_when_its_url_is_opened() {
         .await;
     assert_eq!(early.str("status"), "pending");
     assert_eq!(early.body["sna_attempts_error_codes"][0]["code"], 60519);
+    // An SNA send has no Verification Attempt, and the wire types say so.
+    let typed: twofold_twilio::Verification = serde_json::from_value(sent.body.clone()).unwrap();
+    assert_eq!(typed.send_code_attempts.unwrap()[0].attempt_sid, None);
+    let typed: twofold_twilio::VerificationCheck =
+        serde_json::from_value(early.body.clone()).unwrap();
+    assert_eq!(typed.sna_attempts_error_codes.unwrap()[0].attempt_sid, None);
     let opened = reqwest::get(&url).await.unwrap();
     assert_eq!(
         opened.status(),

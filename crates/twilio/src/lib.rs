@@ -7,7 +7,9 @@
 //! (`twilio_verify_v2.json`, `twilio_lookups_v2.json` from `twilio/twilio-oai`).
 //! A field the schema marks nullable is an `Option` written as `null`, never
 //! left out; the exception is `url`, a plain `String` since every resource has
-//! one. `tests/spec_examples.rs` decodes every response example in those two
+//! one. Fields Twilio added after the pinned spec ([`Service::passkeys`],
+//! [`NewFactor::options`]) are written back as they came: missing, `null` or set.
+//! `tests/spec_examples.rs` decodes every response example in those two
 //! files into these types and checks that writing it back gives the same JSON.
 //!
 //! # Resources

@@ -13,6 +13,8 @@
 //! }
 //! ```
 
+use std::fmt;
+
 use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -20,16 +22,27 @@ use time::{OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// Writes `at` in UTC as `YYYY-MM-DDTHH:MM:SSZ`, dropping any fraction of a second.
 pub fn format(at: OffsetDateTime) -> String {
-    let utc = at.to_offset(UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        utc.year(),
-        u8::from(utc.month()),
-        utc.day(),
-        utc.hour(),
-        utc.minute(),
-        utc.second()
-    )
+    TwilioForm(at).to_string()
+}
+
+/// A date-time that displays in Twilio's form, so [`serialize`] can write it
+/// straight into the output instead of through a `String` per date.
+struct TwilioForm(OffsetDateTime);
+
+impl fmt::Display for TwilioForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let utc = self.0.to_offset(UtcOffset::UTC);
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            utc.year(),
+            u8::from(utc.month()),
+            utc.day(),
+            utc.hour(),
+            utc.minute(),
+            utc.second()
+        )
+    }
 }
 
 /// Reads `YYYY-MM-DDTHH:MM:SSZ`, or any RFC 3339 date-time (fractions, offsets).
@@ -42,7 +55,7 @@ pub fn parse(text: &str) -> Result<OffsetDateTime, time::error::Parse> {
 
 /// Serializes a date-time as [`format`](fn@format) writes it.
 pub fn serialize<S: Serializer>(at: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.serialize_str(&format(*at))
+    serializer.collect_str(&TwilioForm(*at))
 }
 
 /// Deserializes a date-time string as [`parse`] reads it.
