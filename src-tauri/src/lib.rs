@@ -44,6 +44,7 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::vault::create_vault,
             commands::vault::unlock_vault,
             commands::vault::lock_vault,
+            commands::vault::change_protection,
             commands::transfer::list_formats,
             commands::transfer::preview_import,
             commands::transfer::preview_qr_images,

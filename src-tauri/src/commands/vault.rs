@@ -106,3 +106,35 @@ pub async fn unlock_vault(state: State<'_, AppState>, unlock: UnlockWith) -> App
 pub fn lock_vault(state: State<'_, AppState>) {
     state.lock();
 }
+
+/// How the vault is protected, changed from Settings: the same operations
+/// `twofold-cli vault passwd` runs.
+#[derive(Deserialize, Type)]
+#[serde(rename_all = "camelCase", tag = "change")]
+pub enum ProtectionChange {
+    /// Sets or replaces the passphrase.
+    SetPassphrase { passphrase: String },
+    /// Removes the passphrase (the keyring must remain).
+    RemovePassphrase,
+    /// Lets the system keyring unlock the vault.
+    AddKeyring,
+    /// Stops the system keyring from unlocking it (a passphrase must remain).
+    RemoveKeyring,
+}
+
+/// Changes how the vault is protected; the accounts are not re-encrypted
+/// (see docs/vault-format.md). Async: a new passphrase takes half a second.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_protection(state: State<'_, AppState>, change: ProtectionChange) -> AppResult<VaultStatus> {
+    state.with_vault(|vault| {
+        match change {
+            ProtectionChange::SetPassphrase { passphrase } => vault.set_passphrase(Passphrase::new(passphrase)),
+            ProtectionChange::RemovePassphrase => vault.remove_passphrase(),
+            ProtectionChange::AddKeyring => vault.add_keyring_slot(),
+            ProtectionChange::RemoveKeyring => vault.remove_keyring_slot(),
+        }
+        .map_err(AppError::from)
+    })?;
+    vault_status(state)
+}

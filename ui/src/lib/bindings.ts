@@ -53,6 +53,11 @@ export const commands = {
 	unlockVault: (unlock: UnlockWith) => typedError<null, AppError>(__TAURI_INVOKE("unlock_vault", { unlock })),
 	/**  Locks the vault now: the key and every secret leave memory. */
 	lockVault: () => __TAURI_INVOKE<void>("lock_vault"),
+	/**
+	 *  Changes how the vault is protected; the accounts are not re-encrypted
+	 *  (see docs/vault-format.md). Async: a new passphrase takes half a second.
+	 */
+	changeProtection: (change: ProtectionChange) => typedError<VaultStatus, AppError>(__TAURI_INVOKE("change_protection", { change })),
 	listFormats: () => __TAURI_INVOKE<Formats>("list_formats"),
 	/**
 	 *  Reads an export file of another app (or ours), or a picture of QR codes,
@@ -576,6 +581,20 @@ export type ProfileSource =
 "environment" | 
 /**  Saved in Settings: edited and removed there. */
 "saved";
+
+/**
+ *  How the vault is protected, changed from Settings: the same operations
+ *  `twofold-cli vault passwd` runs.
+ */
+export type ProtectionChange = 
+/**  Sets or replaces the passphrase. */
+{ change: "setPassphrase"; passphrase: string } | 
+/**  Removes the passphrase (the keyring must remain). */
+{ change: "removePassphrase" } | 
+/**  Lets the system keyring unlock the vault. */
+{ change: "addKeyring" } | 
+/**  Stops the system keyring from unlocking it (a passphrase must remain). */
+{ change: "removeKeyring" };
 
 export type SandboxStatus = {
 	/**  `http://127.0.0.1:PORT`: the base URL of both Verify and Lookups. */

@@ -1,0 +1,84 @@
+// Settings → Vault: what unlocks the vault, changed in the app as
+// `twofold-cli vault passwd` changes it, and what each change means at the
+// next start.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { appWithKeyringVault, clickButton } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
+
+const fixture = appWithKeyringVault();
+const FIRST = "first passphrase words";
+const SECOND = "second passphrase words";
+
+async function openVaultSettings() {
+  await (await fixture.app.waitFind('a[href="#settings"]')).click();
+  await fixture.app.waitFind("#vault-title");
+}
+
+const unlocksWith = async () => (await fixture.app.waitFind("[data-testid=vault-unlocks]")).text();
+
+async function typePassphrase(passphrase) {
+  for (const id of ["#vault-new-passphrase", "#vault-confirm-passphrase"]) {
+    const field = await fixture.app.find(id);
+    await field.clear();
+    await field.type(passphrase);
+  }
+}
+
+async function waitForDone(pattern) {
+  await waitFor(`"${pattern}"`, async () => {
+    const said = await fixture.app.findAll("#vault-title ~ [role=status]");
+    return said.length > 0 && pattern.test(await said[0].text());
+  }, 30_000);
+}
+
+async function unlockWithPassphrase(passphrase) {
+  const field = await fixture.app.waitFind("#unlock-passphrase", 30_000);
+  await field.clear();
+  await field.type(passphrase);
+  await clickButton(fixture.app, "Unlock");
+}
+
+test("Settings shows where the vault lives and that the keyring unlocks it", async () => {
+  await openVaultSettings();
+  assert.match(await (await fixture.app.find("[data-testid=vault-path]")).text(), /twofold\/vault\.twofold$/);
+  assert.equal(await unlocksWith(), "the system keyring");
+});
+
+test("a passphrase added, then the keyring removed: the next start asks for the passphrase", async () => {
+  await typePassphrase(FIRST);
+  await clickButton(fixture.app, "Add passphrase");
+  await waitForDone(/Passphrase added/);
+  assert.equal(await unlocksWith(), "the system keyring or its passphrase");
+
+  await clickButton(fixture.app, "Stop unlocking with the system keyring");
+  await waitForDone(/no longer unlocks/);
+  assert.equal(await unlocksWith(), "its passphrase");
+
+  await fixture.restart();
+  await unlockWithPassphrase(FIRST);
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+});
+
+test("a changed passphrase: the old one is refused, the new one unlocks", async () => {
+  await openVaultSettings();
+  await typePassphrase(SECOND);
+  await clickButton(fixture.app, "Change passphrase");
+  await waitForDone(/Passphrase changed/);
+
+  await fixture.restart();
+  await unlockWithPassphrase(FIRST);
+  assert.match(await (await fixture.app.waitFind(".gate [role=alert]", 30_000)).text(), /wrong passphrase/);
+  await unlockWithPassphrase(SECOND);
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+});
+
+test("the keyring added back unlocks the next start by itself", async () => {
+  await openVaultSettings();
+  await clickButton(fixture.app, "Unlock with the system keyring");
+  await waitForDone(/now unlocks/);
+  await fixture.restart();
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+  assert.equal((await fixture.app.findAll("#unlock-passphrase")).length, 0);
+});
