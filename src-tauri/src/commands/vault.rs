@@ -126,10 +126,15 @@ pub enum ProtectionChange {
 /// (see docs/vault-format.md). Async: a new passphrase takes half a second.
 #[tauri::command]
 #[specta::specta]
-pub async fn change_protection(state: State<'_, AppState>, change: ProtectionChange) -> AppResult<VaultStatus> {
+pub async fn change_protection(
+    state: State<'_, AppState>,
+    change: ProtectionChange,
+) -> AppResult<VaultStatus> {
     state.with_vault(|vault| {
         match change {
-            ProtectionChange::SetPassphrase { passphrase } => vault.set_passphrase(Passphrase::new(passphrase)),
+            ProtectionChange::SetPassphrase { passphrase } => {
+                vault.set_passphrase(Passphrase::new(passphrase))
+            }
             ProtectionChange::RemovePassphrase => vault.remove_passphrase(),
             ProtectionChange::AddKeyring => vault.add_keyring_slot(),
             ProtectionChange::RemoveKeyring => vault.remove_keyring_slot(),
