@@ -19,13 +19,13 @@ pub struct FactorPlace<'a> {
     pub identity: &'a str,
 }
 
-/// An identity as Twilio requires it: 8 to 64 characters, letters, digits
-/// and dashes, e.g. a UUID. `Err` says the rule.
+/// An identity as Twilio requires it: 8 to 64 characters, groups of letters
+/// and digits joined by single dashes, e.g. a UUID. `Err` says the rule.
 pub fn check_identity(identity: &str) -> Result<(), String> {
     let fine = (8..=64).contains(&identity.len())
         && identity
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+            .split('-')
+            .all(|group| !group.is_empty() && group.chars().all(|c| c.is_ascii_alphanumeric()));
     if fine {
         Ok(())
     } else {
