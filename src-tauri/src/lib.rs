@@ -14,6 +14,7 @@ mod console;
 mod error;
 mod events;
 mod screen;
+mod settings;
 mod state;
 
 use tauri::Manager;
@@ -45,6 +46,8 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::vault::unlock_vault,
             commands::vault::lock_vault,
             commands::vault::change_protection,
+            settings::get_settings,
+            settings::save_settings,
             commands::transfer::list_formats,
             commands::transfer::preview_import,
             commands::transfer::preview_qr_images,
@@ -57,6 +60,7 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::sandbox::sandbox_outbox,
             commands::sandbox::clear_sandbox_outbox,
             commands::sandbox::advance_sandbox_clock,
+            commands::sandbox::reset_sandbox_clock,
             commands::profiles::list_profiles,
             commands::profiles::select_profile,
             commands::profiles::save_profile,
@@ -166,6 +170,7 @@ pub fn run() {
                     "Cannot find your config folder; set HOME and start Twofold again.",
                 )
             })?);
+            app.manage(settings::SettingsFile(profiles.path().with_file_name("settings.json")));
             let sandbox = commands::sandbox::SandboxState(start_sandbox(&vault_path, &profiles));
             app.manage(console_state(&vault_path, profiles, &sandbox));
             app.manage(sandbox);

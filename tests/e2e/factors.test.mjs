@@ -190,7 +190,7 @@ test("a second factor with its own settings; its sixth wrong code shows Twilio's
   assert.equal(await (await fixture.app.find(`#verify-${found.backup}-code`)).property("value"), wrong, "the typed code is gone");
 });
 
-test("a challenge left pending expires when the Sandbox's clock moves on 10 minutes", async () => {
+test("a pending challenge expires when the Sandbox's clock moves on 10 minutes; back to real time, codes work again", async () => {
   await chooseAnswer("challenge", "none");
   await clickButton(fixture.app, "Create challenge", "form.new-challenge");
   await waitFor("the challenge to be left pending", async () =>
@@ -203,6 +203,14 @@ test("a challenge left pending expires when the Sandbox's clock moves on 10 minu
 
   await clickButton(fixture.app, "Advance Sandbox clock 10 minutes");
   await waitFor("the challenge to expire", async () => (await textOf(status)) === "Expired");
+
+  // Back to real time, the linked account's codes are current again.
+  await clickButton(fixture.app, "Back to real time");
+  await chooseAnswer("challenge", "linked");
+  await clickButton(fixture.app, "Create challenge", "form.new-challenge");
+  await waitFor("a challenge answered with the linked code", async () =>
+    (await textOf("[data-testid=challenge-result]")) === "Approved — the code was right",
+  );
 });
 
 test("deleting a factor takes its challenges; its account in Twofold stays, marked", async () => {

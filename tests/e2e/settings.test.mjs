@@ -82,3 +82,30 @@ test("the keyring added back unlocks the next start by itself", async () => {
   await fixture.app.waitFind("#authenticator-title", 30_000);
   assert.equal((await fixture.app.findAll("#unlock-passphrase")).length, 0);
 });
+
+const theme = () =>
+  fixture.app.execute(
+    "return [document.documentElement.dataset.theme, getComputedStyle(document.body.parentElement).backgroundColor]",
+  );
+
+test("a dark appearance applies at once and after a restart", async () => {
+  await openVaultSettings();
+  await (await fixture.app.find('input[name=appearance][value="dark"]')).click();
+  await waitFor("the dark theme", async () => (await theme())[0] === "dark");
+  assert.equal((await theme())[1], "rgb(21, 22, 27)");
+  await fixture.restart();
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+  await waitFor("the dark theme after a restart", async () => (await theme())[0] === "dark");
+  assert.equal((await theme())[1], "rgb(21, 22, 27)");
+});
+
+test("the vault locks itself after the idle time set", async () => {
+  // Seconds rather than the minutes Settings offers, to keep the test short.
+  await fixture.app.execute(
+    "return window.__TAURI_INTERNALS__.invoke('save_settings', { settings: { appearance: 'system', lockAfterIdleSeconds: 2 } })",
+  );
+  await fixture.restart();
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+  await fixture.app.waitFind("#unlock-title", 10_000);
+  assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
+});

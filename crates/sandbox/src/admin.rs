@@ -65,6 +65,18 @@ pub(crate) async fn advance_clock(State(app): State<App>, req: Req) -> ApiResult
         .await))
 }
 
+/// `DELETE /sandbox/clock`: back to the real time, so codes made now are
+/// current again after an expiry test.
+pub(crate) async fn reset_clock(State(app): State<App>) -> ApiResult {
+    Ok(ok(app
+        .write(|db, now| {
+            let real = now - db.clock_offset;
+            db.clock_offset = 0;
+            json!({ "now": format_time(real), "offset_seconds": 0 })
+        })
+        .await))
+}
+
 pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
     let status = req.int("Status", 100, 599)?.map(|s| s as u16);
     let fault = Fault {

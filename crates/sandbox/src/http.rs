@@ -250,7 +250,9 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route(
             "/sandbox/clock",
-            get(admin::clock).post(admin::advance_clock),
+            get(admin::clock)
+                .post(admin::advance_clock)
+                .delete(admin::reset_clock),
         )
         .route(
             "/sandbox/faults",

@@ -235,6 +235,11 @@ impl RunningSandbox {
             .await;
     }
 
+    /// Puts the Sandbox clock back to the real time, as `DELETE /sandbox/clock` does.
+    pub async fn reset_clock(&self) {
+        self.app.write(|db, _| db.clock_offset = 0).await;
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits for it.
     pub async fn shutdown(self) {
         // The server may already have stopped on its own; either way it is down after the join.

@@ -4,6 +4,7 @@
 mod common;
 
 use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -320,4 +321,12 @@ async fn totp_attempt_limits_and_expiry() {
             .code(),
         60323
     );
+    // Back to the real time, a code made now is current for the Sandbox again.
+    let reset = api.delete("/sandbox/clock").await;
+    assert_eq!(reset.body["offset_seconds"], 0, "{}", reset.body);
+    let real = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(sandbox_now(&api).await.abs_diff(real) <= 2);
 }

@@ -74,6 +74,14 @@ pub async fn advance_sandbox_clock(
     Ok(())
 }
 
+/// Puts the Sandbox's clock back to the real time.
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_sandbox_clock(sandbox: State<'_, SandboxState>) -> AppResult<()> {
+    sandbox.running()?.reset_clock().await;
+    Ok(())
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn clear_sandbox_outbox(sandbox: State<'_, SandboxState>) -> AppResult<()> {

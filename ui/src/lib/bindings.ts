@@ -58,6 +58,8 @@ export const commands = {
 	 *  (see docs/vault-format.md). Async: a new passphrase takes half a second.
 	 */
 	changeProtection: (change: ProtectionChange) => typedError<VaultStatus, AppError>(__TAURI_INVOKE("change_protection", { change })),
+	getSettings: () => __TAURI_INVOKE<AppSettings>("get_settings"),
+	saveSettings: (settings: AppSettings) => typedError<AppSettings, AppError>(__TAURI_INVOKE("save_settings", { settings })),
 	listFormats: () => __TAURI_INVOKE<Formats>("list_formats"),
 	/**
 	 *  Reads an export file of another app (or ours), or a picture of QR codes,
@@ -96,6 +98,8 @@ export const commands = {
 	clearSandboxOutbox: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_outbox")),
 	/**  Moves the Sandbox's clock forward, for expiry tests. */
 	advanceSandboxClock: (seconds: number) => typedError<null, AppError>(__TAURI_INVOKE("advance_sandbox_clock", { seconds })),
+	/**  Puts the Sandbox's clock back to the real time. */
+	resetSandboxClock: () => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox_clock")),
 	/**  Every profile, and which one is picked. */
 	listProfiles: () => typedError<ProfileList, AppError>(__TAURI_INVOKE("list_profiles")),
 	/**  Picks the profile the Admin room acts as. */
@@ -252,6 +256,18 @@ export type AppError = {
 	/**  What Twilio said, when it was Twilio that refused. */
 	twilio: TwilioFailure | null,
 };
+
+export type AppSettings = {
+	appearance?: Appearance,
+	/**
+	 *  Lock the vault after this long without a key press or pointer move;
+	 *  `None`: never.
+	 */
+	lockAfterIdleSeconds?: number | null,
+};
+
+/**  Light, dark, or as the desktop says. */
+export type Appearance = "system" | "light" | "dark";
 
 /**  One delivery attempt. */
 export type AttemptSummary = {

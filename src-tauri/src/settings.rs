@@ -1,0 +1,77 @@
+//! The app's own settings (appearance, locking), kept in `settings.json`
+//! beside the Twilio profiles. A missing or unreadable file gives the
+//! defaults: settings are preferences, never data a user could lose.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::error::{AppError, AppResult, ErrorKind};
+
+/// Light, dark, or as the desktop says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum Appearance {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppSettings {
+    pub appearance: Appearance,
+    /// Lock the vault after this long without a key press or pointer move;
+    /// `None`: never.
+    pub lock_after_idle_seconds: Option<u32>,
+}
+
+impl Default for AppSettings {
+    fn default() -> AppSettings {
+        AppSettings {
+            appearance: Appearance::System,
+            // KeePassXC's habit: an authenticator left open locks itself.
+            lock_after_idle_seconds: Some(15 * 60),
+        }
+    }
+}
+
+pub struct SettingsFile(pub PathBuf);
+
+impl SettingsFile {
+    fn load(&self) -> AppSettings {
+        std::fs::read(&self.0)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_settings(file: State<'_, SettingsFile>) -> AppSettings {
+    file.load()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_settings(
+    file: State<'_, SettingsFile>,
+    settings: AppSettings,
+) -> AppResult<AppSettings> {
+    let bytes = serde_json::to_vec_pretty(&settings).unwrap_or_default();
+    twofold_atomic_file::overwrite(&file.0, &bytes).map_err(|error| {
+        AppError::new(
+            ErrorKind::Storage,
+            format!(
+                "Cannot save the settings to {}: {}; check the folder's permissions.",
+                file.0.display(),
+                twofold_atomic_file::plain(&error)
+            ),
+        )
+    })?;
+    Ok(settings)
+}
