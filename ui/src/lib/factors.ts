@@ -5,7 +5,8 @@ import { localTime, shortSid, type StatusWords } from "./admin";
 import type { Answer, FactorSummary, LinkedFactor, NewTotpFactor } from "./bindings";
 
 /** Twilio's rule for an entity's identity, as the field shows it. */
-export const IDENTITY_RULE = "8–64 letters, digits or dashes, e.g. a UUID — never personal data such as an email.";
+export const IDENTITY_RULE =
+  "8–64 letters and digits in groups joined by single dashes, e.g. a UUID — never personal data such as an email.";
 
 /** What is wrong with an identity, in words; null when Twilio will take it. */
 export function identityProblem(identity: string): string | null {
