@@ -1,0 +1,67 @@
+// Every action without a mouse: the shortcuts "?" lists, pressed as a user
+// presses them (key events on the element in focus).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { addByUri, appWithKeyringVault, clickButton, oathtool, rowSelector, unixNow } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
+
+const fixture = appWithKeyringVault();
+const ACME = {
+  secret: "JBSWY3DPEHPK3PXP",
+  uri: "otpauth://totp/ACME%20Co:ada@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co",
+  title: "ACME Co (ada@example.com)",
+};
+
+/** Presses `key` (with Ctrl when asked) on whatever has the focus. */
+function press(key, { ctrl = false } = {}) {
+  return fixture.app.execute(
+    "const target = document.activeElement ?? document.body;" +
+      "target.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[0], ctrlKey: arguments[1], bubbles: true, cancelable: true }));",
+    [key, ctrl],
+  );
+}
+
+const focused = () =>
+  fixture.app.execute("return document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id");
+
+test("? lists the shortcuts", async () => {
+  await addByUri(fixture.app, ACME.uri);
+  await fixture.app.waitFind(rowSelector(ACME.title));
+  await fixture.app.execute("document.activeElement?.blur()");
+  await press("?");
+  const dialog = await fixture.app.waitFind("dialog[open]");
+  const text = await dialog.text();
+  for (const shortcut of ["Ctrl+F", "Ctrl+N", "Ctrl+L", "Enter or C"]) assert.ok(text.includes(shortcut), text);
+  await clickButton(fixture.app, "Close", "dialog[open]");
+  await waitFor("the list to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
+});
+
+test("/ and Ctrl+F go to the search, Ctrl+N to the add field", async () => {
+  await fixture.app.execute("document.activeElement?.blur()");
+  await press("/");
+  assert.equal(await focused(), "Search accounts");
+  await press("n", { ctrl: true });
+  assert.equal(await focused(), "add-uri");
+  await press("f", { ctrl: true });
+  assert.equal(await focused(), "Search accounts");
+});
+
+test("C copies the code of the account in focus", async () => {
+  await (await fixture.app.find(rowSelector(ACME.title))).click();
+  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "something else", stdio: ["pipe", "ignore", "ignore"] });
+  await fixture.app.execute(`document.querySelector('${rowSelector(ACME.title).replaceAll("'", "\\'")}').focus()`);
+  await press("c");
+  const at = unixNow();
+  await waitFor("the code on the clipboard", () => {
+    const text = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+    return [at - 1, at, at + 1].some((t) => oathtool(ACME.secret, t) === text);
+  });
+});
+
+test("Ctrl+L locks the vault", async () => {
+  await press("l", { ctrl: true });
+  await fixture.app.waitFind("#unlock-title");
+  assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
+});
