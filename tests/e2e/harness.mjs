@@ -96,8 +96,8 @@ export function oathtool(secret, unixTime, { algorithm = "sha1", digits = 6, per
 
 export const unixNow = () => Math.floor(Date.now() / 1000);
 
-/** The button that copies an account's code, found by its accessible label. */
-export const rowSelector = (title) => `button.copy[aria-label="Copy code for ${title}"]`;
+/** The button that copies an account's code, found by the account's title ("Issuer (name)"). */
+export const rowSelector = (title) => `button.copy[data-title="${title}"]`;
 
 /** Adds an account through the "Add an account" field. */
 export async function addByUri(app, uri) {
