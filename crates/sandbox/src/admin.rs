@@ -1,19 +1,21 @@
 //! The admin API under `/sandbox/` for QA and tests: the outbox, the clock, fault
-//! rules, reset, Console-only service settings, and health.
+//! rules, test numbers, snapshots, reset, Console-only service settings, and health.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use serde_json::json;
 
 use crate::OutboxMessage;
 use crate::clock::format_time;
 use crate::error::ApiError;
-use crate::http::{ApiResult, created, deleted, ok};
+use crate::http::{ApiResult, created, decode_path, deleted, ok};
 use crate::model::Fault;
 use crate::params::Req;
 use crate::sid::new_sid;
 use crate::store::{App, State as Db};
+use crate::test_numbers::{self, TestAnswer};
 use crate::verify::service;
 
 /// The longest `Wait` honoured, so a forgotten waiter cannot hold a connection forever.
@@ -89,6 +91,15 @@ pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
         message: req.text("Message"),
         latency_ms: req.int("LatencyMs", 0, 60_000)?.unwrap_or(0) as u64,
         remaining: req.int("Times", 1, i64::MAX)?.map(|t| t as u64),
+        probability: req.fraction("Probability")?.unwrap_or(1.0),
+        // A seed drawn here is shown in the answer, so the run can be repeated.
+        // Below 2^53, so it survives JavaScript and jq, which read JSON numbers
+        // as doubles.
+        seed: match req.uint64("Seed")? {
+            Some(seed) => seed,
+            None => rand::random_range(0..1u64 << 53),
+        },
+        matched: 0,
     };
     if fault.status.is_none() && fault.latency_ms == 0 {
         return Err(ApiError::invalid_because(
@@ -96,13 +107,105 @@ pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
             "a fault needs a Status, a LatencyMs, or both",
         ));
     }
-    let sid = fault.sid.clone();
+    let body = created(&fault);
     app.write(|db, _| db.faults.push(fault)).await;
-    Ok(created(json!({ "sid": sid })))
+    Ok(body)
+}
+
+/// `{"key": items}`, each item in its fields' order, as when it was added (`json!`
+/// would go through a `Value` and sort them).
+fn listed<T: serde::Serialize>(key: &str, items: &[T]) -> axum::response::Response {
+    ok(BTreeMap::from([(key, items)]))
+}
+
+pub(crate) async fn faults(State(app): State<App>) -> ApiResult {
+    Ok(app.read(|db, _| listed("faults", &db.faults)))
 }
 
 pub(crate) async fn clear_faults(State(app): State<App>) -> ApiResult {
     app.write(|db, _| db.faults.clear()).await;
+    Ok(deleted())
+}
+
+pub(crate) async fn test_numbers(State(app): State<App>) -> ApiResult {
+    Ok(app.read(|db, _| listed("test_numbers", &db.test_numbers)))
+}
+
+/// `POST /sandbox/test-numbers` with `To` and either `Code` or `ErrorCode`.
+pub(crate) async fn add_test_number(State(app): State<App>, req: Req) -> ApiResult {
+    let to = req.required("To")?;
+    let answer = match (req.get("Code"), req.get("ErrorCode")) {
+        (Some(code), None) => TestAnswer::Code(code.trim().to_owned()),
+        (None, Some(code)) => TestAnswer::ErrorCode(code.trim().parse().map_err(|_| {
+            ApiError::invalid_because("ErrorCode", "must be a Twilio error code, such as 60410")
+        })?),
+        _ => {
+            return Err(ApiError::invalid_because(
+                "Code",
+                "give exactly one of Code (the code every verification sent to To gets) and ErrorCode (the Twilio error every send to To answers)",
+            ));
+        }
+    };
+    Ok(created(test_numbers::add(&app, to, answer).await?))
+}
+
+/// `DELETE /sandbox/test-numbers/{To}`: the `+` may come raw or as `%2B`.
+pub(crate) async fn remove_test_number(
+    State(app): State<App>,
+    Path(to): Path<String>,
+) -> ApiResult {
+    let to = decode_path(&to);
+    match test_numbers::remove(&app, &to).await {
+        true => Ok(deleted()),
+        false => Err(ApiError::new(
+            404,
+            20404,
+            format!("{to} is not a test number; GET /sandbox/test-numbers lists them"),
+        )),
+    }
+}
+
+/// `GET /sandbox/snapshot`: the whole state, the document a state file holds.
+pub(crate) async fn snapshot(State(app): State<App>) -> ApiResult {
+    Ok(app.read(|db, _| ok(db)))
+}
+
+/// The largest snapshot `PUT /sandbox/snapshot` reads. axum's default body limit
+/// (2 MiB) is a few thousand verifications; a long session's state is more, and
+/// the whole of it is read into memory anyway.
+const MAX_SNAPSHOT: usize = 1 << 30;
+
+/// `PUT /sandbox/snapshot`: replaces the whole state with a snapshot, or, if the
+/// body is not one, answers what is wrong and changes nothing.
+pub(crate) async fn restore_snapshot(State(app): State<App>, req: Request) -> ApiResult {
+    let body = axum::body::to_bytes(req.into_body(), MAX_SNAPSHOT)
+        .await
+        .map_err(|_| {
+            ApiError::new(
+                413,
+                20001,
+                format!(
+                    "The snapshot could not be read whole; it must be under {} MiB",
+                    MAX_SNAPSHOT >> 20
+                ),
+            )
+        })?;
+    let refuse = |why: &dyn std::fmt::Display| {
+        ApiError::new(
+            400,
+            60200,
+            format!(
+                "The body is not a Sandbox snapshot ({why}); send a document GET /sandbox/snapshot answered. Nothing was changed."
+            ),
+        )
+    };
+    // serde reads a struct from an array of its fields in order too, so `[]`
+    // would parse as the empty state: a snapshot is an object.
+    if !body.trim_ascii_start().starts_with(b"{") {
+        return Err(refuse(&"it must be a JSON object"));
+    }
+    let state: Db = serde_json::from_slice(&body).map_err(|e| refuse(&e))?;
+    app.write(|db, _| db.replace(state)).await;
     Ok(deleted())
 }
 

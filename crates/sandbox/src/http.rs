@@ -6,11 +6,11 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::model::{Ctx, ServiceRecord};
+use crate::model::{Ctx, Fault, ServiceRecord};
 use crate::params::Req;
 use crate::store::App;
 use crate::{admin, factors, lookup, resources, verify};
@@ -256,7 +256,21 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route(
             "/sandbox/faults",
-            post(admin::add_fault).delete(admin::clear_faults),
+            get(admin::faults)
+                .post(admin::add_fault)
+                .delete(admin::clear_faults),
+        )
+        .route(
+            "/sandbox/test-numbers",
+            get(admin::test_numbers).post(admin::add_test_number),
+        )
+        .route(
+            "/sandbox/test-numbers/{to}",
+            delete(admin::remove_test_number),
+        )
+        .route(
+            "/sandbox/snapshot",
+            get(admin::snapshot).put(admin::restore_snapshot),
         )
         .route("/sandbox/reset", post(admin::reset))
         .route("/sandbox/services/{sid}", post(admin::configure_service))
@@ -293,8 +307,8 @@ async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     apply_faults(app, req, next).await
 }
 
-/// Applies the first matching fault rule: waits `LatencyMs`, then answers with the
-/// rule's error or lets the request through.
+/// Applies the first matching fault rule that fires (by its probability): waits
+/// `LatencyMs`, then answers with the rule's error or lets the request through.
 async fn apply_faults(app: App, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let (parts, body) = req.into_parts();
@@ -308,7 +322,7 @@ async fn apply_faults(app: App, req: Request, next: Next) -> Response {
     let method = parts.method.clone();
     let fault = app
         .write(|state, _| {
-            let found = state.faults.iter_mut().find(|f| {
+            let matching = state.faults.iter_mut().filter(|f| {
                 f.remaining != Some(0)
                     && f.method
                         .as_deref()
@@ -317,11 +331,20 @@ async fn apply_faults(app: App, req: Request, next: Next) -> Response {
                     && f.to_prefix
                         .as_deref()
                         .is_none_or(|p| to.as_deref().is_some_and(|t| t.starts_with(p)))
-            })?;
-            if let Some(n) = found.remaining.as_mut() {
-                *n -= 1;
+            });
+            let mut applied: Option<Fault> = None;
+            for f in matching {
+                // Every matching rule draws, even behind one that fires, so which
+                // requests a rule picks depends on its seed and the requests it
+                // matches only, not on the rules before it.
+                if f.draw() && applied.is_none() {
+                    if let Some(n) = f.remaining.as_mut() {
+                        *n -= 1;
+                    }
+                    applied = Some(f.clone());
+                }
             }
-            Some(found.clone())
+            applied
         })
         .await;
     let req = Request::from_parts(parts, Body::from(bytes));

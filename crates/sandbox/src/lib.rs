@@ -14,7 +14,11 @@
 //!   webhooks.
 //! - What a real Verify would deliver lands in the **outbox**, read in-process with
 //!   [`RunningSandbox::outbox`] or over `GET /sandbox/outbox`.
-//! - An admin API (`/sandbox/…`) moves the clock, injects faults and resets state.
+//! - An admin API (`/sandbox/…`) moves the clock, injects faults (each with a
+//!   probability and a seed, so a chaotic run can be repeated exactly), sets up
+//!   test numbers (a fixed code or a fixed error for every send to them, also
+//!   through [`RunningSandbox::add_test_number`]), takes and puts back snapshots
+//!   of the whole state, and resets it.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), twofold_sandbox::SandboxError> {
@@ -44,6 +48,7 @@ mod phone;
 mod resources;
 mod sid;
 mod store;
+mod test_numbers;
 mod verify;
 mod webhook;
 
@@ -58,6 +63,7 @@ pub use auth::Credentials;
 pub use clock::format_time;
 pub use error::{ApiError, SandboxError};
 pub use store::OutboxMark;
+pub use test_numbers::{TestAnswer, TestNumber};
 pub use webhook::signature as webhook_signature;
 
 /// The Account SID the Sandbox accepts when none is configured (a fixed sandbox value).
@@ -238,6 +244,29 @@ impl RunningSandbox {
     /// Puts the Sandbox clock back to the real time, as `DELETE /sandbox/clock` does.
     pub async fn reset_clock(&self) {
         self.app.write(|db, _| db.clock_offset = 0).await;
+    }
+
+    /// The test numbers, oldest first, as `GET /sandbox/test-numbers` lists them.
+    pub fn test_numbers(&self) -> Vec<TestNumber> {
+        self.app.read(|db, _| db.test_numbers.clone())
+    }
+
+    /// Makes `to` (E.164 number or email address) a test number, as
+    /// `POST /sandbox/test-numbers` does: every send to it then gets `answer`.
+    /// Answers the number as stored (`to` in E.164), or the 60200 error saying
+    /// what is wrong with `to` or `answer`.
+    pub async fn add_test_number(
+        &self,
+        to: &str,
+        answer: TestAnswer,
+    ) -> Result<TestNumber, ApiError> {
+        test_numbers::add(&self.app, to, answer).await
+    }
+
+    /// Makes `to` an ordinary destination again, as `DELETE /sandbox/test-numbers/{To}`
+    /// does; false if it was not a test number.
+    pub async fn remove_test_number(&self, to: &str) -> bool {
+        test_numbers::remove(&self.app, to).await
     }
 
     /// Stops accepting connections, lets requests in flight finish, and waits for it.

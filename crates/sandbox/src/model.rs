@@ -665,7 +665,7 @@ impl SafeListEntry {
     }
 }
 
-/// A fault rule from `POST /sandbox/faults`.
+/// A fault rule from `POST /sandbox/faults`; `GET /sandbox/faults` lists them as stored.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Fault {
     pub sid: String,
@@ -678,6 +678,46 @@ pub(crate) struct Fault {
     pub latency_ms: u64,
     /// How many more requests it applies to; `None` = every one.
     pub remaining: Option<u64>,
+    /// The chance, 0 to 1, that it fires for a matching request (rules from
+    /// before probabilities always fire).
+    #[serde(default = "always")]
+    pub probability: f64,
+    /// Seeds the generator that decides which matching requests it fires for.
+    #[serde(default)]
+    pub seed: u64,
+    /// How many matching requests it has decided on: the generator's position,
+    /// kept in the state so a restarted Sandbox carries on the same sequence.
+    #[serde(default)]
+    pub matched: u64,
+}
+
+fn always() -> f64 {
+    1.0
+}
+
+impl Fault {
+    /// Decides whether it fires for the request it matches now, and moves on to
+    /// the next draw. Draw `n` depends on the seed and `n` alone, so the same rule
+    /// over the same sequence of matching requests fires for the same ones.
+    pub fn draw(&mut self) -> bool {
+        let x = splitmix64(self.seed, self.matched);
+        self.matched += 1;
+        // The top 53 bits as a fraction in [0, 1): every value an f64 holds exactly.
+        let unit = (x >> 11) as f64 / (1u64 << 53) as f64;
+        unit < self.probability
+    }
+}
+
+/// Output `n` of SplitMix64 seeded with `seed`: a generator that is a counter
+/// (state `seed + (n + 1) * γ`) run through a mixer, so its whole state is the
+/// rule's `matched` count. Portable and stable, unlike `rand`'s `StdRng`, whose
+/// algorithm may change between versions.
+fn splitmix64(seed: u64, n: u64) -> u64 {
+    const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut z = seed.wrapping_add(n.wrapping_add(1).wrapping_mul(GAMMA));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// A webhook POST waiting to be signed and sent once the state lock is released.
@@ -685,4 +725,46 @@ pub(crate) struct Fault {
 pub(crate) struct WebhookDelivery {
     pub url: String,
     pub params: Vec<(String, String)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splitmix64_matches_the_reference_sequence() {
+        // The first outputs of Vigna's splitmix64.c with the state set to 0.
+        let expected = [
+            0xE220_A839_7B1D_CDAF,
+            0x6E78_9E6A_A1B9_65F4,
+            0x06C4_5D18_8009_454F,
+        ];
+        for (n, want) in expected.into_iter().enumerate() {
+            assert_eq!(splitmix64(0, n as u64), want, "output {n}");
+        }
+    }
+
+    fn rule(probability: f64, seed: u64) -> Fault {
+        Fault {
+            sid: "FR0".into(),
+            method: None,
+            path_prefix: None,
+            to_prefix: None,
+            status: Some(503),
+            code: None,
+            message: None,
+            latency_ms: 0,
+            remaining: None,
+            probability,
+            seed,
+            matched: 0,
+        }
+    }
+
+    #[test]
+    fn probabilities_zero_and_one_never_and_always_fire() {
+        let (mut never, mut always) = (rule(0.0, 7), rule(1.0, 7));
+        assert!((0..1000).all(|_| !never.draw() && always.draw()));
+        assert_eq!(never.matched, 1000);
+    }
 }

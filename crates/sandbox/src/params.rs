@@ -80,6 +80,34 @@ impl Req {
         }
     }
 
+    /// An optional number from 0 to 1, such as a probability.
+    pub fn fraction(&self, key: &str) -> Result<Option<f64>, ApiError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        match v.trim().parse::<f64>() {
+            // NaN is in no range, so "NaN" is refused here too.
+            Ok(n) if (0.0..=1.0).contains(&n) => Ok(Some(n)),
+            _ => Err(ApiError::invalid_because(
+                key,
+                "must be a number from 0 to 1, such as 0.25",
+            )),
+        }
+    }
+
+    /// An optional whole number that fills all 64 bits, such as a seed.
+    pub fn uint64(&self, key: &str) -> Result<Option<u64>, ApiError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        v.trim().parse::<u64>().map(Some).map_err(|_| {
+            ApiError::invalid_because(
+                key,
+                &format!("must be a whole number from 0 to {}", u64::MAX),
+            )
+        })
+    }
+
     /// An optional JSON object sent as a string (`RateLimits`, `Metadata`, ...).
     pub fn json_object(
         &self,
@@ -179,6 +207,19 @@ mod tests {
                 .contains("LookupEnabled")
         );
         assert!(r.json_object("Metadata").is_err());
+        let r = req("Probability=1.5&Seed=-1&Share=NaN&Other=abc");
+        assert!(
+            r.fraction("Probability")
+                .unwrap_err()
+                .message
+                .contains("Probability")
+        );
+        assert!(r.fraction("Share").is_err());
+        assert!(r.fraction("Other").is_err());
+        assert_eq!(r.uint64("Seed").unwrap_err().code, 60200);
+        let r = req("Probability=0.25&Seed=18446744073709551615");
+        assert_eq!(r.fraction("Probability").unwrap(), Some(0.25));
+        assert_eq!(r.uint64("Seed").unwrap(), Some(u64::MAX));
         assert_eq!(r.required("FriendlyName").unwrap_err().code, 20001);
     }
 }

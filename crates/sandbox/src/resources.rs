@@ -5,7 +5,7 @@
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 
-use crate::error::ApiError;
+use crate::error::{ApiError, TOO_MANY_REQUESTS};
 use crate::http::{
     ApiResult, created, ctx, decode_path, deleted, list_under_service, ok, page, sorted,
 };
@@ -55,7 +55,7 @@ pub(crate) fn rate_limit_keys(
                 h.iter().copied().filter(|&t| t > window_start).collect()
             });
             if hits.len() as i64 >= bucket.max {
-                let mut e = ApiError::new(429, 20429, "Too many requests");
+                let mut e = ApiError::from(TOO_MANY_REQUESTS);
                 let oldest = hits.iter().min().copied().unwrap_or(now);
                 e.retry_after = Some(
                     u64::try_from(oldest + bucket.interval - now)

@@ -47,6 +47,8 @@ pub(crate) struct State {
     pub safe_list: Table<SafeListEntry>,
     pub outbox: Vec<crate::OutboxMessage>,
     pub faults: Vec<Fault>,
+    /// Destinations whose sends always get a fixed code or error, oldest first.
+    pub test_numbers: Vec<crate::TestNumber>,
     /// Webhook deliveries produced by the last write, sent once the lock is released.
     #[serde(skip)]
     pub events: Vec<WebhookDelivery>,
@@ -64,10 +66,19 @@ impl State {
 
     /// Forgets everything but the clock, as `POST /sandbox/reset` asks.
     pub fn reset(&mut self) {
+        self.replace(State {
+            clock_offset: self.clock_offset,
+            ..State::default()
+        });
+    }
+
+    /// Becomes `other` (a reset, a snapshot put back). The generation carries on
+    /// counting up: the persister saves by it, and waiters wait for it to pass theirs.
+    pub fn replace(&mut self, other: State) {
         let generation = self.generation;
         *self = State {
             generation,
-            ..State::default()
+            ..other
         };
     }
 }
@@ -299,5 +310,35 @@ async fn write_loop(app: App, path: PathBuf, dirty: Arc<Notify>, written: watch:
         // Waiters are released even after a failed write so requests never hang; the
         // error above tells the operator the file is behind.
         written.send_replace(generation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn state_files_from_before_probabilities_and_test_numbers_still_load() {
+        let old = r#"{"clock_offset":60,"faults":[{"sid":"FR1","method":null,
+            "path_prefix":"/v2/Services","to_prefix":null,"status":503,"code":null,
+            "message":null,"latency_ms":0,"remaining":2}]}"#;
+        let state: State = serde_json::from_str(old).unwrap();
+        assert_eq!(state.clock_offset, 60);
+        let fault = &state.faults[0];
+        assert_eq!((fault.probability, fault.remaining), (1.0, Some(2)));
+        assert!(state.test_numbers.is_empty());
+    }
+
+    #[test]
+    fn reset_keeps_the_clock_only() {
+        let mut state: State = serde_json::from_str(
+            r#"{"clock_offset":600,"test_numbers":[{"to":"+14155550101","code":"1234"}]}"#,
+        )
+        .unwrap();
+        state.generation = 7;
+        state.reset();
+        assert_eq!((state.clock_offset, state.generation), (600, 7));
+        assert!(state.test_numbers.is_empty());
     }
 }

@@ -31,6 +31,11 @@ async fn state_survives_sigkill_and_restart() {
     api.post("/sandbox/clock", &[("AdvanceSeconds", "60")])
         .await;
     api.check(&va, to, "0000000").await;
+    let reviewer = [("To", "+14155550132"), ("Code", "2468")];
+    assert_eq!(
+        api.post("/sandbox/test-numbers", &reviewer).await.status,
+        201
+    );
     // SIGKILL: no chance to flush anything the response did not already wait for.
     child.kill().unwrap();
     child.wait().unwrap();
@@ -52,6 +57,11 @@ async fn state_survives_sigkill_and_restart() {
         api.get("/sandbox/clock").await.body["offset_seconds"],
         60,
         "so did the clock"
+    );
+    assert_eq!(
+        api.get("/sandbox/test-numbers").await.body["test_numbers"],
+        serde_json::json!([{ "to": "+14155550132", "code": "2468" }]),
+        "and the test numbers"
     );
     let fetched = api
         .get(&format!(

@@ -76,6 +76,13 @@ impl Api {
         self.send(self.http.get(self.url(path))).await
     }
 
+    /// PUT of a raw body, as JSON (`PUT /sandbox/snapshot`).
+    pub async fn put_json(&self, path: &str, body: impl Into<reqwest::Body>) -> Reply {
+        let request = self.http.put(self.url(path)).body(body);
+        self.send(request.header(reqwest::header::CONTENT_TYPE, "application/json"))
+            .await
+    }
+
     pub async fn delete(&self, path: &str) -> Reply {
         self.send(self.http.delete(self.url(path))).await
     }
