@@ -7,6 +7,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { after, before } from "node:test";
 import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { Session, waitFor } from "./webdriver.mjs";
 
@@ -16,18 +17,26 @@ if (!application || !process.env.XDG_DATA_HOME) {
   throw new Error("run the end-to-end tests through scripts/test-e2e (TWOFOLD_APP and XDG_DATA_HOME are unset)");
 }
 
-let nextPort = 4444 + (process.pid % 50) * 2;
+/** A loopback port nobody listens on now (the OS picks it), for a driver. */
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
 
 /**
  * Starts tauri-driver with a fresh data dir. `env` adds to or overrides the
  * app's environment (e.g. to take the keyring away).
  */
 export async function startDriver({ env = {} } = {}) {
-  const port = nextPort;
-  nextPort += 2;
+  // Ports from the OS, not from a formula: files run one after another, but
+  // a WebKitWebDriver of the last one may still hold its port for a moment.
+  const [port, nativePort] = [await freePort(), await freePort()];
   const base = `http://127.0.0.1:${port}`;
   const dataHome = mkdtempSync(join(scratch, "data-"));
-  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], {
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
     stdio: ["ignore", "inherit", "inherit"],
     // Config too (Twilio profiles, window state): no test sees another's.
     env: { ...process.env, XDG_DATA_HOME: dataHome, XDG_CONFIG_HOME: join(dataHome, "config"), ...env },
