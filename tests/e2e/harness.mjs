@@ -17,13 +17,15 @@ if (!application || !process.env.XDG_DATA_HOME) {
   throw new Error("run the end-to-end tests through scripts/test-e2e (TWOFOLD_APP and XDG_DATA_HOME are unset)");
 }
 
-/** A loopback port nobody listens on now (the OS picks it), for a driver. */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/** `count` different loopback ports nobody listens on now (the OS picks them). */
+async function freePorts(count) {
+  const servers = Array.from({ length: count }, () => createServer());
+  for (const server of servers) {
+    await new Promise((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  }
+  const ports = servers.map((server) => server.address().port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /**
@@ -33,7 +35,7 @@ async function freePort() {
 export async function startDriver({ env = {} } = {}) {
   // Ports from the OS, not from a formula: files run one after another, but
   // a WebKitWebDriver of the last one may still hold its port for a moment.
-  const [port, nativePort] = [await freePort(), await freePort()];
+  const [port, nativePort] = await freePorts(2);
   const base = `http://127.0.0.1:${port}`;
   const dataHome = mkdtempSync(join(scratch, "data-"));
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(nativePort)], {
