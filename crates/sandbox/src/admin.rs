@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::extract::{Path, Request, State};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::OutboxMessage;
@@ -79,26 +80,70 @@ pub(crate) async fn reset_clock(State(app): State<App>) -> ApiResult {
         .await))
 }
 
-pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
-    let status = req.int("Status", 100, 599)?.map(|s| s as u16);
+/// A fault rule as asked for, before it is checked: what `POST /sandbox/faults`
+/// reads from its form and [`crate::RunningSandbox::add_fault`] takes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct NewFault {
+    pub method: Option<String>,
+    pub path_prefix: Option<String>,
+    pub to_prefix: Option<String>,
+    pub status: Option<u16>,
+    pub code: Option<u32>,
+    pub message: Option<String>,
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub latency_ms: Option<u64>,
+    /// Default 1: it always fires.
+    pub probability: Option<f64>,
+    /// Default: drawn at random, and shown in the rule.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub seed: Option<u64>,
+    /// Default: it applies to every matching request.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub times: Option<u64>,
+}
+
+/// The longest `LatencyMs` a rule may hold a request for.
+const MAX_LATENCY_MS: u64 = 60_000;
+
+/// Checks `new` and adds it as the last rule tried: the one way both the HTTP
+/// API and the embedding app add a rule, so both refuse the same things alike.
+pub(crate) async fn add_fault_rule(app: &App, new: NewFault) -> Result<Fault, ApiError> {
+    let within = |key: &str, value: Option<u64>, min: u64, max: u64| match value {
+        Some(v) if !(min..=max).contains(&v) => Err(ApiError::invalid_because(
+            key,
+            &format!("must be a whole number from {min} to {max}"),
+        )),
+        _ => Ok(()),
+    };
+    within("Status", new.status.map(u64::from), 100, 599)?;
+    within("LatencyMs", new.latency_ms, 0, MAX_LATENCY_MS)?;
+    within("Times", new.times, 1, u64::MAX)?;
+    // NaN is in no range, so it is refused too.
+    if new.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
+        return Err(ApiError::invalid_because(
+            "Probability",
+            "must be a number from 0 to 1, such as 0.25",
+        ));
+    }
+    let text = |value: Option<String>| value.filter(|v| !v.is_empty());
     let fault = Fault {
         sid: new_sid("FR"),
-        method: req.text("Method").map(|m| m.to_ascii_uppercase()),
-        path_prefix: req.text("PathPrefix"),
-        to_prefix: req.text("ToPrefix"),
-        status,
-        code: req.int("Code", 0, i64::from(u32::MAX))?.map(|c| c as u32),
-        message: req.text("Message"),
-        latency_ms: req.int("LatencyMs", 0, 60_000)?.unwrap_or(0) as u64,
-        remaining: req.int("Times", 1, i64::MAX)?.map(|t| t as u64),
-        probability: req.fraction("Probability")?.unwrap_or(1.0),
+        method: text(new.method).map(|m| m.to_ascii_uppercase()),
+        path_prefix: text(new.path_prefix),
+        to_prefix: text(new.to_prefix),
+        status: new.status,
+        code: new.code,
+        message: text(new.message),
+        latency_ms: new.latency_ms.unwrap_or(0),
+        remaining: new.times,
+        probability: new.probability.unwrap_or(1.0),
         // A seed drawn here is shown in the answer, so the run can be repeated.
         // Below 2^53, so it survives JavaScript and jq, which read JSON numbers
         // as doubles.
-        seed: match req.uint64("Seed")? {
-            Some(seed) => seed,
-            None => rand::random_range(0..1u64 << 53),
-        },
+        seed: new
+            .seed
+            .unwrap_or_else(|| rand::random_range(0..1u64 << 53)),
         matched: 0,
     };
     if fault.status.is_none() && fault.latency_ms == 0 {
@@ -107,9 +152,31 @@ pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
             "a fault needs a Status, a LatencyMs, or both",
         ));
     }
-    let body = created(&fault);
-    app.write(|db, _| db.faults.push(fault)).await;
-    Ok(body)
+    let added = fault.clone();
+    app.write(|db, _| db.faults.push(added)).await;
+    Ok(fault)
+}
+
+/// `POST /sandbox/faults`: reads the form's values; [`add_fault_rule`] checks them.
+pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
+    let whole = |key: &str, max: u64| -> Result<Option<u64>, ApiError> {
+        Ok(req
+            .int(key, 0, max.try_into().unwrap_or(i64::MAX))?
+            .map(|n| n as u64))
+    };
+    let new = NewFault {
+        method: req.text("Method"),
+        path_prefix: req.text("PathPrefix"),
+        to_prefix: req.text("ToPrefix"),
+        status: whole("Status", u16::MAX.into())?.map(|s| s as u16),
+        code: whole("Code", u32::MAX.into())?.map(|c| c as u32),
+        message: req.text("Message"),
+        latency_ms: whole("LatencyMs", u64::MAX)?,
+        probability: req.fraction("Probability")?,
+        seed: req.uint64("Seed")?,
+        times: whole("Times", u64::MAX)?,
+    };
+    Ok(created(add_fault_rule(&app, new).await?))
 }
 
 /// `{"key": items}`, each item in its fields' order, as when it was added (`json!`
@@ -190,6 +257,13 @@ pub(crate) async fn restore_snapshot(State(app): State<App>, req: Request) -> Ap
                 ),
             )
         })?;
+    restore(&app, &body).await?;
+    Ok(deleted())
+}
+
+/// Replaces the whole state with `snapshot`, or says what is wrong with it and
+/// changes nothing: for the HTTP API and the embedding app alike.
+pub(crate) async fn restore(app: &App, snapshot: &[u8]) -> Result<(), ApiError> {
     let refuse = |why: &dyn std::fmt::Display| {
         ApiError::new(
             400,
@@ -201,12 +275,12 @@ pub(crate) async fn restore_snapshot(State(app): State<App>, req: Request) -> Ap
     };
     // serde reads a struct from an array of its fields in order too, so `[]`
     // would parse as the empty state: a snapshot is an object.
-    if !body.trim_ascii_start().starts_with(b"{") {
+    if !snapshot.trim_ascii_start().starts_with(b"{") {
         return Err(refuse(&"it must be a JSON object"));
     }
-    let state: Db = serde_json::from_slice(&body).map_err(|e| refuse(&e))?;
+    let state: Db = serde_json::from_slice(snapshot).map_err(|e| refuse(&e))?;
     app.write(|db, _| db.replace(state)).await;
-    Ok(deleted())
+    Ok(())
 }
 
 pub(crate) async fn reset(State(app): State<App>) -> ApiResult {

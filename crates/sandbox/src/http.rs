@@ -275,6 +275,7 @@ pub(crate) fn router(app: App) -> Router {
         .route("/sandbox/reset", post(admin::reset))
         .route("/sandbox/services/{sid}", post(admin::configure_service))
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(app.clone(), guard));
     Router::new()
         .route("/sandbox/health", get(admin::health))
@@ -285,6 +286,20 @@ pub(crate) fn router(app: App) -> Router {
 
 async fn not_found(req: Request) -> ApiError {
     ApiError::not_found(req.uri().path())
+}
+
+/// A method the resource does not support: Twilio's JSON error 20004, not
+/// axum's empty 405.
+async fn method_not_allowed(req: Request) -> ApiError {
+    ApiError::new(
+        405,
+        20004,
+        format!(
+            "Method {} not allowed on {}",
+            req.method(),
+            req.uri().path()
+        ),
+    )
 }
 
 /// Basic auth, then the fault rules: one layer in front of every API route.

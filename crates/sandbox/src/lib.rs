@@ -59,9 +59,11 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
+pub use admin::NewFault;
 pub use auth::Credentials;
 pub use clock::format_time;
 pub use error::{ApiError, SandboxError};
+pub use model::Fault;
 pub use store::OutboxMark;
 pub use test_numbers::{TestAnswer, TestNumber};
 pub use webhook::signature as webhook_signature;
@@ -269,10 +271,89 @@ impl RunningSandbox {
         test_numbers::remove(&self.app, to).await
     }
 
+    /// The fault rules in the order they are tried, as `GET /sandbox/faults` lists them.
+    pub fn faults(&self) -> Vec<Fault> {
+        self.app.read(|db, _| db.faults.clone())
+    }
+
+    /// Adds a fault rule, tried after the others, as `POST /sandbox/faults` does:
+    /// answers it (with the seed drawn if none was given), or the 60200 error
+    /// saying what is wrong.
+    pub async fn add_fault(&self, new: NewFault) -> Result<Fault, ApiError> {
+        admin::add_fault_rule(&self.app, new).await
+    }
+
+    /// Removes every fault rule, as `DELETE /sandbox/faults` does.
+    pub async fn clear_faults(&self) {
+        self.app.write(|db, _| db.faults.clear()).await;
+    }
+
+    /// The whole state as JSON, the document `GET /sandbox/snapshot` answers
+    /// (test factors' secrets included).
+    pub fn snapshot(&self) -> String {
+        self.app.read(|db, _| {
+            serde_json::to_string(db)
+                .unwrap_or_else(|_| unreachable!("the state has only string-keyed maps"))
+        })
+    }
+
+    /// Replaces the whole state with a snapshot, as `PUT /sandbox/snapshot` does;
+    /// if `json` is not one, answers the 60200 error saying why and changes nothing.
+    pub async fn restore(&self, json: &str) -> Result<(), ApiError> {
+        admin::restore(&self.app, json.as_bytes()).await
+    }
+
     /// Stops accepting connections, lets requests in flight finish, and waits for it.
     pub async fn shutdown(self) {
         // The server may already have stopped on its own; either way it is down after the join.
         let _ = self.stop.send(());
         let _ = self.task.await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[tokio::test]
+    async fn fault_rules_and_snapshots_work_in_process_as_over_http() {
+        let sandbox = serve(SandboxConfig::default()).await.unwrap();
+        let refused = sandbox
+            .add_fault(NewFault {
+                status: Some(503),
+                probability: Some(1.5),
+                ..NewFault::default()
+            })
+            .await
+            .unwrap_err();
+        assert!(refused.message.contains("Probability"), "{refused}");
+        let needs_status = sandbox.add_fault(NewFault::default()).await.unwrap_err();
+        assert!(needs_status.message.contains("Status"), "{needs_status}");
+        assert!(sandbox.faults().is_empty());
+
+        let rule = sandbox
+            .add_fault(NewFault {
+                method: Some("post".into()),
+                status: Some(503),
+                seed: Some(7),
+                ..NewFault::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!((rule.method.as_deref(), rule.seed), (Some("POST"), 7));
+        assert_eq!(sandbox.faults(), vec![rule]);
+
+        let saved = sandbox.snapshot();
+        sandbox.clear_faults().await;
+        assert!(sandbox.faults().is_empty());
+        assert_eq!(sandbox.restore("[]").await.unwrap_err().code, 60200);
+        assert!(
+            sandbox.faults().is_empty(),
+            "a bad snapshot changes nothing"
+        );
+        sandbox.restore(&saved).await.unwrap();
+        assert_eq!(sandbox.faults().len(), 1);
+        sandbox.shutdown().await;
     }
 }

@@ -665,29 +665,44 @@ impl SafeListEntry {
     }
 }
 
-/// A fault rule from `POST /sandbox/faults`; `GET /sandbox/faults` lists them as stored.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub(crate) struct Fault {
+/// A fault rule from `POST /sandbox/faults`; `GET /sandbox/faults` lists them as
+/// stored, and [`crate::RunningSandbox::faults`] answers them in this shape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Fault {
+    /// The rule's own id (`FR…`).
     pub sid: String,
+    /// Only requests with this method (upper case); `None` = any.
     pub method: Option<String>,
+    /// Only requests whose path starts with this.
     pub path_prefix: Option<String>,
+    /// Only requests whose `To` (or Lookups number) starts with this.
     pub to_prefix: Option<String>,
+    /// The HTTP status it answers; `None` lets the request through late.
     pub status: Option<u16>,
+    /// The Twilio error code it answers (default: the status).
     pub code: Option<u32>,
     pub message: Option<String>,
+    /// How long it waits before answering. (JavaScript numbers hold these
+    /// counts exactly up to 2^53, far beyond what they reach.)
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub latency_ms: u64,
     /// How many more requests it applies to; `None` = every one.
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub remaining: Option<u64>,
     /// The chance, 0 to 1, that it fires for a matching request (rules from
     /// before probabilities always fire).
     #[serde(default = "always")]
     pub probability: f64,
     /// Seeds the generator that decides which matching requests it fires for.
+    /// Drawn seeds are below 2^53, so a JavaScript number holds them.
     #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub seed: u64,
     /// How many matching requests it has decided on: the generator's position,
     /// kept in the state so a restarted Sandbox carries on the same sequence.
     #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = f64))]
     pub matched: u64,
 }
 
@@ -699,7 +714,7 @@ impl Fault {
     /// Decides whether it fires for the request it matches now, and moves on to
     /// the next draw. Draw `n` depends on the seed and `n` alone, so the same rule
     /// over the same sequence of matching requests fires for the same ones.
-    pub fn draw(&mut self) -> bool {
+    pub(crate) fn draw(&mut self) -> bool {
         let x = splitmix64(self.seed, self.matched);
         self.matched += 1;
         // The top 53 bits as a fraction in [0, 1): every value an f64 holds exactly.

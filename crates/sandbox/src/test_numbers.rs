@@ -25,10 +25,19 @@ pub struct TestNumber {
 #[serde(rename_all = "snake_case")]
 pub enum TestAnswer {
     /// The code (4–10 digits) of every verification sent to it.
-    Code(#[serde(deserialize_with = "checked_code")] String),
+    // The checks change no wire type: say so, or specta refuses to describe it.
+    Code(
+        #[serde(deserialize_with = "checked_code")]
+        #[cfg_attr(feature = "specta", specta(type = String))]
+        String,
+    ),
     /// The Twilio error every send to it answers, with Twilio's HTTP status
     /// (20429, 60200, 60203, 60205, 60212, 60410, 60605).
-    ErrorCode(#[serde(deserialize_with = "checked_error_code")] u32),
+    ErrorCode(
+        #[serde(deserialize_with = "checked_error_code")]
+        #[cfg_attr(feature = "specta", specta(type = u32))]
+        u32,
+    ),
 }
 
 impl TestAnswer {

@@ -594,3 +594,16 @@ async fn lists_under_a_service_hold_only_its_records() {
         assert_eq!(unknown.code(), 20404, "{segment}");
     }
 }
+
+#[tokio::test]
+async fn a_method_a_resource_does_not_have_answers_twilios_20004() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let reply = api
+        .delete(&format!("/v2/Services/{va}/VerificationCheck"))
+        .await;
+    assert_eq!(reply.status, 405);
+    assert_eq!(reply.code(), 20004, "{}", reply.body);
+    assert_eq!(reply.body["status"], 405);
+    assert!(reply.str("more_info").ends_with("/20004"), "{}", reply.body);
+}

@@ -1,10 +1,15 @@
 //! The embedded Sandbox: where it listens, the credentials an SDK needs to reach
-//! it, and its outbox — what a real Verify would have delivered.
+//! it, its outbox — what a real Verify would have delivered — and its QA tools:
+//! test numbers, fault rules and snapshots.
+
+use std::path::PathBuf;
 
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
-use twofold_sandbox::{OutboxMessage, RunningSandbox};
+use twofold_sandbox::{
+    ApiError, Fault, NewFault, OutboxMessage, RunningSandbox, TestAnswer, TestNumber,
+};
 
 use crate::error::{AppError, AppResult, ErrorKind};
 
@@ -87,4 +92,118 @@ pub async fn reset_sandbox_clock(sandbox: State<'_, SandboxState>) -> AppResult<
 pub async fn clear_sandbox_outbox(sandbox: State<'_, SandboxState>) -> AppResult<()> {
     sandbox.running()?.clear_outbox().await;
     Ok(())
+}
+
+/// The Sandbox refused what the user typed; its message says which field and why.
+fn refused(error: ApiError) -> AppError {
+    AppError::new(ErrorKind::InvalidInput, error.message)
+}
+
+/// Oldest first, as `GET /sandbox/test-numbers` lists them.
+#[tauri::command]
+#[specta::specta]
+pub fn sandbox_test_numbers(sandbox: State<'_, SandboxState>) -> AppResult<Vec<TestNumber>> {
+    Ok(sandbox.running()?.test_numbers())
+}
+
+/// Answers the number as stored (`to` in E.164); adding one again replaces
+/// what it answered.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_sandbox_test_number(
+    sandbox: State<'_, SandboxState>,
+    to: String,
+    answer: TestAnswer,
+) -> AppResult<TestNumber> {
+    sandbox
+        .running()?
+        .add_test_number(&to, answer)
+        .await
+        .map_err(refused)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_sandbox_test_number(
+    sandbox: State<'_, SandboxState>,
+    to: String,
+) -> AppResult<()> {
+    match sandbox.running()?.remove_test_number(&to).await {
+        true => Ok(()),
+        false => Err(AppError::new(
+            ErrorKind::NotFound,
+            format!("{to} is no longer a test number; it may have been removed already."),
+        )),
+    }
+}
+
+/// In the order they are tried.
+#[tauri::command]
+#[specta::specta]
+pub fn sandbox_faults(sandbox: State<'_, SandboxState>) -> AppResult<Vec<Fault>> {
+    Ok(sandbox.running()?.faults())
+}
+
+/// Answers the rule as added, with the seed drawn when none was given.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_sandbox_fault(
+    sandbox: State<'_, SandboxState>,
+    rule: NewFault,
+) -> AppResult<Fault> {
+    sandbox.running()?.add_fault(rule).await.map_err(refused)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn clear_sandbox_faults(sandbox: State<'_, SandboxState>) -> AppResult<()> {
+    sandbox.running()?.clear_faults().await;
+    Ok(())
+}
+
+/// Writes the Sandbox's whole state to a new file, mode 0600: it holds test
+/// factors' secrets. An existing file is never overwritten.
+#[tauri::command]
+#[specta::specta]
+pub fn save_sandbox_snapshot(sandbox: State<'_, SandboxState>, path: String) -> AppResult<()> {
+    let path = PathBuf::from(path.trim());
+    let snapshot = sandbox.running()?.snapshot();
+    twofold_atomic_file::write_new(&path, snapshot.as_bytes()).map_err(|error| {
+        AppError::new(
+            ErrorKind::Storage,
+            format!(
+                "The snapshot could not be saved to {}: {}. Choose a file that does not exist yet.",
+                path.display(),
+                twofold_atomic_file::plain(&error)
+            ),
+        )
+    })
+}
+
+/// Replaces the Sandbox's whole state with a saved snapshot; a file that is
+/// not one changes nothing.
+#[tauri::command]
+#[specta::specta]
+pub async fn load_sandbox_snapshot(
+    sandbox: State<'_, SandboxState>,
+    path: String,
+) -> AppResult<()> {
+    let path = PathBuf::from(path.trim());
+    let running = sandbox.running()?;
+    let json = std::fs::read_to_string(&path).map_err(|error| {
+        AppError::new(
+            ErrorKind::Storage,
+            format!(
+                "{} could not be read: {}. Nothing was changed.",
+                path.display(),
+                twofold_atomic_file::plain(&error)
+            ),
+        )
+    })?;
+    running.restore(&json).await.map_err(|error| {
+        AppError::new(
+            ErrorKind::InvalidInput,
+            format!("{}: {}", path.display(), error.message),
+        )
+    })
 }

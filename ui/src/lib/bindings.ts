@@ -100,6 +100,29 @@ export const commands = {
 	advanceSandboxClock: (seconds: number) => typedError<null, AppError>(__TAURI_INVOKE("advance_sandbox_clock", { seconds })),
 	/**  Puts the Sandbox's clock back to the real time. */
 	resetSandboxClock: () => typedError<null, AppError>(__TAURI_INVOKE("reset_sandbox_clock")),
+	/**  Oldest first, as `GET /sandbox/test-numbers` lists them. */
+	sandboxTestNumbers: () => typedError<TestNumber[], AppError>(__TAURI_INVOKE("sandbox_test_numbers")),
+	/**
+	 *  Answers the number as stored (`to` in E.164); adding one again replaces
+	 *  what it answered.
+	 */
+	addSandboxTestNumber: (to: string, answer: TestAnswer) => typedError<TestNumber, AppError>(__TAURI_INVOKE("add_sandbox_test_number", { to, answer })),
+	removeSandboxTestNumber: (to: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_sandbox_test_number", { to })),
+	/**  In the order they are tried. */
+	sandboxFaults: () => typedError<Fault[], AppError>(__TAURI_INVOKE("sandbox_faults")),
+	/**  Answers the rule as added, with the seed drawn when none was given. */
+	addSandboxFault: (rule: NewFault) => typedError<Fault, AppError>(__TAURI_INVOKE("add_sandbox_fault", { rule })),
+	clearSandboxFaults: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_faults")),
+	/**
+	 *  Writes the Sandbox's whole state to a new file, mode 0600: it holds test
+	 *  factors' secrets. An existing file is never overwritten.
+	 */
+	saveSandboxSnapshot: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("save_sandbox_snapshot", { path })),
+	/**
+	 *  Replaces the Sandbox's whole state with a saved snapshot; a file that is
+	 *  not one changes nothing.
+	 */
+	loadSandboxSnapshot: (path: string) => typedError<null, AppError>(__TAURI_INVOKE("load_sandbox_snapshot", { path })),
 	/**  Every profile, and which one is picked. */
 	listProfiles: () => typedError<ProfileList, AppError>(__TAURI_INVOKE("list_profiles")),
 	/**  Picks the profile the Admin room acts as. */
@@ -395,6 +418,48 @@ export type FactorSummary = {
 	dateCreated: string | null,
 };
 
+/**
+ *  A fault rule from `POST /sandbox/faults`; `GET /sandbox/faults` lists them as
+ *  stored, and [`crate::RunningSandbox::faults`] answers them in this shape.
+ */
+export type Fault = {
+	/**  The rule's own id (`FR…`). */
+	sid: string,
+	/**  Only requests with this method (upper case); `None` = any. */
+	method: string | null,
+	/**  Only requests whose path starts with this. */
+	path_prefix: string | null,
+	/**  Only requests whose `To` (or Lookups number) starts with this. */
+	to_prefix: string | null,
+	/**  The HTTP status it answers; `None` lets the request through late. */
+	status: number | null,
+	/**  The Twilio error code it answers (default: the status). */
+	code: number | null,
+	message: string | null,
+	/**
+	 *  How long it waits before answering. (JavaScript numbers hold these
+	 *  counts exactly up to 2^53, far beyond what they reach.)
+	 */
+	latency_ms: number | null,
+	/**  How many more requests it applies to; `None` = every one. */
+	remaining: number | null,
+	/**
+	 *  The chance, 0 to 1, that it fires for a matching request (rules from
+	 *  before probabilities always fire).
+	 */
+	probability?: number | null,
+	/**
+	 *  Seeds the generator that decides which matching requests it fires for.
+	 *  Drawn seeds are below 2^53, so a JavaScript number holds them.
+	 */
+	seed?: number | null,
+	/**
+	 *  How many matching requests it has decided on: the generator's position,
+	 *  kept in the state so a restarted Sandbox carries on the same sequence.
+	 */
+	matched?: number | null,
+};
+
 /**  A file format the user can pick. */
 export type FormatChoice = {
 	id: string,
@@ -489,6 +554,26 @@ export type ManualEntry = {
 	period: number | null,
 	/**  HOTP's next counter (JavaScript numbers hold it exactly up to 2^53). */
 	counter: number | null,
+};
+
+/**
+ *  A fault rule as asked for, before it is checked: what `POST /sandbox/faults`
+ *  reads from its form and [`crate::RunningSandbox::add_fault`] takes.
+ */
+export type NewFault = {
+	method: string | null,
+	path_prefix: string | null,
+	to_prefix: string | null,
+	status: number | null,
+	code: number | null,
+	message: string | null,
+	latency_ms: number | null,
+	/**  Default 1: it always fires. */
+	probability: number | null,
+	/**  Default: drawn at random, and shown in the rule. */
+	seed: number | null,
+	/**  Default: it applies to every matching request. */
+	times: number | null,
 };
 
 /**  A TOTP factor to create. Unset settings come from the service. */
@@ -681,6 +766,25 @@ edge: string | null } |
 { kind: "baseUrl"; 
 /**  `http://127.0.0.1:7722`. */
 url: string };
+
+/**  What a test number answers to every send. */
+export type TestAnswer = 
+/**  The code (4–10 digits) of every verification sent to it. */
+({ code: string }) & { error_code?: never } | 
+/**
+ *  The Twilio error every send to it answers, with Twilio's HTTP status
+ *  (20429, 60200, 60203, 60205, 60212, 60410, 60605).
+ */
+({ error_code: number }) & { code?: never };
+
+/**
+ *  A destination whose sends always end the same way: `GET /sandbox/test-numbers`
+ *  lists them in this shape (`{"to": …, "code": …}` or `{"to": …, "error_code": …}`).
+ */
+export type TestNumber = {
+	/**  E.164 number or email address, as a send's `To` is stored. */
+	to: string,
+} & TestAnswer;
 
 /**
  *  A Twilio error as the web view shows it: the code (a link to Twilio's
