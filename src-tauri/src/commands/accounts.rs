@@ -121,6 +121,11 @@ pub fn list_accounts(state: State<'_, AppState>) -> AppResult<Vec<AccountCode>> 
 pub fn add_account(state: State<'_, AppState>, uri: String) -> AppResult<AccountCode> {
     let otp = OtpAuth::parse(uri.trim())
         .map_err(|error| AppError::new(ErrorKind::InvalidInput, error.to_string()))?;
+    add_new(&state, otp)
+}
+
+/// Keeps a new account (refused when the vault has it already) and shows it.
+fn add_new(state: &AppState, otp: OtpAuth) -> AppResult<AccountCode> {
     let now = unix_now();
     state.change_vault(|vault| {
         let account = vault.add_account(Account::new(otp, now))?;
@@ -170,11 +175,7 @@ pub fn add_account_by_hand(
     let otp = fields
         .to_otp()
         .map_err(|reason| AppError::new(ErrorKind::InvalidInput, reason))?;
-    let now = unix_now();
-    state.change_vault(|vault| {
-        let account = vault.add_account(Account::new(otp, now))?;
-        Ok(AccountCode::of(&account, now))
-    })
+    add_new(&state, otp)
 }
 
 /// What the edit form sends back.
