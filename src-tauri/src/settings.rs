@@ -27,6 +27,9 @@ pub struct AppSettings {
     /// Lock the vault after this long without a key press or pointer move;
     /// `None`: never.
     pub lock_after_idle_seconds: Option<u32>,
+    /// Ask for the passphrase when the app starts, even when the keyring
+    /// could unlock the vault (the keyring still unlocks after an idle lock).
+    pub require_passphrase_at_start: bool,
 }
 
 impl Default for AppSettings {
@@ -35,6 +38,7 @@ impl Default for AppSettings {
             appearance: Appearance::System,
             // KeePassXC's habit: an authenticator left open locks itself.
             lock_after_idle_seconds: Some(15 * 60),
+            require_passphrase_at_start: false,
         }
     }
 }

@@ -83,6 +83,18 @@ test("the keyring added back unlocks the next start by itself", async () => {
   assert.equal((await fixture.app.findAll("#unlock-passphrase")).length, 0);
 });
 
+test("with the passphrase required at start, the keyring does not unlock by itself", async () => {
+  await openVaultSettings();
+  await (await fixture.app.find("#require-passphrase")).click();
+  await fixture.restart();
+  await unlockWithPassphrase(SECOND);
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+  // Back as it was, for the tests after this one.
+  await openVaultSettings();
+  await (await fixture.app.find("#require-passphrase")).click();
+  await waitFor("the setting to be off", async () => (await fixture.app.find("#require-passphrase")).property("checked").then((on) => !on));
+});
+
 const theme = () =>
   fixture.app.execute(
     "return [document.documentElement.dataset.theme, getComputedStyle(document.body.parentElement).backgroundColor]",

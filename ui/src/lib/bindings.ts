@@ -287,6 +287,11 @@ export type AppSettings = {
 	 *  `None`: never.
 	 */
 	lockAfterIdleSeconds?: number | null,
+	/**
+	 *  Ask for the passphrase when the app starts, even when the keyring
+	 *  could unlock the vault (the keyring still unlocks after an idle lock).
+	 */
+	requirePassphraseAtStart?: boolean,
 };
 
 /**  Light, dark, or as the desktop says. */
