@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 
 pub use crypto::KdfParams;
 
-use crate::account::{Account, AccountId, FactorLink, next_position};
+use crate::account::{Account, FactorLink, next_position};
 use twofold_atomic_file::{self as atomic, FileLock, LockError};
 
 use crate::record;
@@ -419,11 +419,6 @@ impl Vault {
         &self.accounts
     }
 
-    /// The account with this id.
-    pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.accounts.iter().find(|account| account.id == id)
-    }
-
     /// Changes the accounts, as the one way to change them: under the lock,
     /// the vault first catches up with the file on disk, then `change` edits
     /// the accounts, and the result is saved. If `change` fails or the save
@@ -436,8 +431,7 @@ impl Vault {
     where
         E: From<VaultError>,
     {
-        let _lock = lock_for_writing(&self.path)?;
-        self.reload()?;
+        let _lock = self.lock_and_catch_up()?;
         let mut next = self.accounts.clone();
         let outcome = change(&mut next)?;
         if next != self.accounts {
@@ -497,6 +491,15 @@ impl Vault {
                 .as_ref()
                 .is_some_and(|link| link.factor_sid == factor_sid)
         })
+    }
+
+    /// Takes the writers' lock and brings this vault up to date with the
+    /// file under it: what every change starts from. The change is safe
+    /// while the returned guard lives.
+    fn lock_and_catch_up(&mut self) -> Result<FileLock, VaultError> {
+        let lock = lock_for_writing(&self.path)?;
+        self.reload()?;
+        Ok(lock)
     }
 
     /// Writes the vault atomically, keeping the previous file as `.bak`.
@@ -571,8 +574,7 @@ impl Vault {
     /// Lets the OS keyring unlock the vault (a new random entry), and saves.
     /// Does nothing when it already can.
     pub fn add_keyring_slot(&mut self) -> Result<(), VaultError> {
-        let _lock = lock_for_writing(&self.path)?;
-        self.reload()?;
+        let _lock = self.lock_and_catch_up()?;
         self.push_keyring_slot()
     }
 
@@ -634,8 +636,7 @@ impl Vault {
         &mut self,
         change: impl FnOnce(&mut Header) -> Result<(), VaultError>,
     ) -> Result<(), VaultError> {
-        let _lock = lock_for_writing(&self.path)?;
-        self.reload()?;
+        let _lock = self.lock_and_catch_up()?;
         let before = self.header.slots.clone();
         change(&mut self.header)
             .and_then(|()| self.save())
