@@ -67,6 +67,14 @@ impl AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// A client error reads as the console's, so commands calling the client
+/// directly and those calling a console operation say it the same way.
+impl From<twofold_verify::Error> for AppError {
+    fn from(error: twofold_verify::Error) -> AppError {
+        twofold_console::ConsoleError::from(error).into()
+    }
+}
+
 impl From<twofold_console::ConsoleError> for AppError {
     fn from(error: twofold_console::ConsoleError) -> AppError {
         use twofold_console::ConsoleError;

@@ -148,10 +148,13 @@ impl AppState {
         let vault = guard.as_ref()?;
         let now = unix_now();
         let steps = time_steps(vault.accounts(), now);
-        if *lock(&self.pushed_steps) == steps {
+        let mut pushed = lock(&self.pushed_steps);
+        if *pushed == steps {
             return None;
         }
-        Some(self.codes_of(vault))
+        *pushed = steps;
+        drop(pushed);
+        Some(account_codes(vault.accounts(), now))
     }
 
     /// The accounts as the web view shows them, remembering which time

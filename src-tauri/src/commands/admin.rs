@@ -168,11 +168,7 @@ pub async fn list_services(
     profile: String,
 ) -> AppResult<Vec<ServiceSummary>> {
     let console = console.console(&profile)?;
-    let services = console
-        .client()
-        .list_services()
-        .await
-        .map_err(verify_error)?;
+    let services = console.client().list_services().await?;
     Ok(services.into_iter().map(ServiceSummary::from).collect())
 }
 
@@ -195,11 +191,7 @@ pub async fn create_service(
         ));
     }
     let console = console.console(&profile)?;
-    let created = console
-        .client()
-        .create_service(&settings)
-        .await
-        .map_err(verify_error)?;
+    let created = console.client().create_service(&settings).await?;
     Ok(created.into())
 }
 
@@ -213,11 +205,7 @@ pub async fn update_service(
     settings: ServiceSettings,
 ) -> AppResult<ServiceSummary> {
     let console = console.console(&profile)?;
-    let updated = console
-        .client()
-        .update_service(&sid, &settings)
-        .await
-        .map_err(verify_error)?;
+    let updated = console.client().update_service(&sid, &settings).await?;
     Ok(updated.into())
 }
 
@@ -320,11 +308,7 @@ pub async fn list_attempts(
         verification_sid: Some(verification_sid),
         ..AttemptFilter::default()
     };
-    let attempts = console
-        .client()
-        .list_attempts(&filter)
-        .await
-        .map_err(verify_error)?;
+    let attempts = console.client().list_attempts(&filter).await?;
     Ok(attempts.into_iter().map(AttemptSummary::from).collect())
 }
 
@@ -374,8 +358,4 @@ fn history_entries(history: &History, filter: &HistoryFilter) -> AppResult<Vec<H
             ),
         )
     })
-}
-
-fn verify_error(error: twofold_verify::Error) -> AppError {
-    twofold_console::ConsoleError::from(error).into()
 }

@@ -158,10 +158,6 @@ fn place_error(identity: &str) -> AppResult<()> {
         .map_err(|rule| AppError::new(ErrorKind::InvalidInput, format!("Identity: {rule}.")))
 }
 
-fn verify_error(error: twofold_verify::Error) -> AppError {
-    twofold_console::ConsoleError::from(error).into()
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn list_entities(
@@ -170,11 +166,7 @@ pub async fn list_entities(
     service: String,
 ) -> AppResult<Vec<EntitySummary>> {
     let console = console.console(&profile)?;
-    let entities = console
-        .client()
-        .list_entities(&service)
-        .await
-        .map_err(verify_error)?;
+    let entities = console.client().list_entities(&service).await?;
     Ok(entities.into_iter().map(EntitySummary::from).collect())
 }
 
@@ -189,8 +181,7 @@ pub async fn create_entity(
     let entity = console
         .client()
         .create_entity(&place.service, &place.identity)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(entity.into())
 }
 
@@ -207,8 +198,7 @@ pub async fn delete_entity(
     console
         .client()
         .delete_entity(&place.service, &place.identity)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     mark_deleted(&state, |link| {
         link.service_sid == place.service && link.identity == place.identity
     })
@@ -233,8 +223,7 @@ pub async fn list_factors(
     let factors = console
         .client()
         .list_factors(&place.service, &place.identity)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(factors.into_iter().map(FactorSummary::from).collect())
 }
 
@@ -258,8 +247,7 @@ pub async fn create_totp_factor(
     let created = console
         .client()
         .create_totp_factor(&place.service, &place.identity, &factor)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     let Some(FactorBinding::Totp { uri, .. }) = &created.binding else {
         return Err(twofold_console::ConsoleError::NoBinding.into());
     };
@@ -377,8 +365,7 @@ pub async fn verify_factor(
     let factor = console
         .client()
         .verify_factor(&place.service, &place.identity, &factor_sid, &code)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(factor.into())
 }
 
@@ -399,8 +386,7 @@ pub async fn rename_factor(
             &factor_sid,
             friendly_name.trim(),
         )
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(factor.into())
 }
 
@@ -417,8 +403,7 @@ pub async fn delete_factor(
     console
         .client()
         .delete_factor(&place.service, &place.identity, &factor_sid)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     mark_deleted(&state, |link| link.factor_sid == factor_sid)
 }
 
@@ -442,8 +427,7 @@ pub async fn create_challenge(
             &factor_sid,
             code.as_deref(),
         )
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(challenge.into())
 }
 
@@ -457,8 +441,7 @@ pub async fn list_challenges(
     let challenges = console
         .client()
         .list_challenges(&place.service, &place.identity)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(challenges.into_iter().map(ChallengeSummary::from).collect())
 }
 
@@ -483,7 +466,6 @@ pub async fn answer_challenge(
     let answered = console
         .client()
         .answer_challenge(&place.service, &place.identity, &challenge_sid, &code)
-        .await
-        .map_err(verify_error)?;
+        .await?;
     Ok(answered.into())
 }
