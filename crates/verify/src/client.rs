@@ -50,6 +50,14 @@ pub(crate) enum Repeat {
 /// A form body: Twilio's PascalCase keys, repeated keys for lists.
 pub(crate) type Form = Vec<(&'static str, String)>;
 
+/// Adds `key` when there is a value: a parameter left out is Twilio's
+/// "as it is" (updates) or "the default" (creations).
+pub(crate) fn push_some(form: &mut Form, key: &'static str, value: Option<impl ToString>) {
+    if let Some(value) = value {
+        form.push((key, value.to_string()));
+    }
+}
+
 /// A client for Verify v2 and Lookups v2. Cheap to clone; clones share
 /// their connection pool.
 #[derive(Debug, Clone)]

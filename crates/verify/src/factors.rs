@@ -4,7 +4,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use twofold_twilio::{Challenge, Entity, Factor, NewFactor};
 
-use crate::client::{Form, Repeat};
+use crate::client::{Form, Repeat, push_some};
 use crate::{Client, Domain, Error, segment};
 
 /// A TOTP factor to create. Unset settings come from the service.
@@ -79,18 +79,10 @@ impl Client {
             ("FactorType", "totp".to_owned()),
             ("FriendlyName", factor.friendly_name.clone()),
         ];
-        if let Some(algorithm) = &factor.algorithm {
-            form.push(("Config.Alg", algorithm.clone()));
-        }
-        for (key, value) in [
-            ("Config.CodeLength", factor.code_length),
-            ("Config.TimeStep", factor.time_step),
-            ("Config.Skew", factor.skew),
-        ] {
-            if let Some(value) = value {
-                form.push((key, value.to_string()));
-            }
-        }
+        push_some(&mut form, "Config.Alg", factor.algorithm.as_ref());
+        push_some(&mut form, "Config.CodeLength", factor.code_length);
+        push_some(&mut form, "Config.TimeStep", factor.time_step);
+        push_some(&mut form, "Config.Skew", factor.skew);
         let url = self.entity_url(service, identity, "/Factors");
         self.call(Method::POST, url, &form, Repeat::Never).await
     }
@@ -160,9 +152,7 @@ impl Client {
         code: Option<&str>,
     ) -> Result<Challenge, Error> {
         let mut form: Form = vec![("FactorSid", factor_sid.to_owned())];
-        if let Some(code) = code {
-            form.push(("AuthPayload", code.to_owned()));
-        }
+        push_some(&mut form, "AuthPayload", code);
         let url = self.entity_url(service, identity, "/Challenges");
         self.call(Method::POST, url, &form, Repeat::Never).await
     }

@@ -4,7 +4,7 @@
 use reqwest::Method;
 use twofold_twilio::{Bucket, MessagingConfiguration, RateLimit, SafeList, Webhook};
 
-use crate::client::{Form, Repeat};
+use crate::client::{Form, Repeat, push_some};
 use crate::{Client, Domain, Error, segment};
 
 impl Client {
@@ -29,9 +29,7 @@ impl Client {
         description: Option<&str>,
     ) -> Result<RateLimit, Error> {
         let mut form: Form = vec![("UniqueName", unique_name.to_owned())];
-        if let Some(description) = description {
-            form.push(("Description", description.to_owned()));
-        }
+        push_some(&mut form, "Description", description);
         let url = self.service_url(service, "/RateLimits");
         self.call(Method::POST, url, &form, Repeat::Never).await
     }

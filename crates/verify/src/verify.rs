@@ -7,7 +7,7 @@ use twofold_twilio::{
     Service, Verification, VerificationAttempt, VerificationAttemptsSummary, VerificationCheck,
 };
 
-use crate::client::{Form, Repeat};
+use crate::client::{Form, Repeat, push_some};
 use crate::{Client, Domain, Error, segment};
 
 /// A Verify Service's settings, for creating or updating one. `None` keeps
@@ -55,46 +55,35 @@ pub struct ServiceSettings {
 impl ServiceSettings {
     fn form(&self) -> Form {
         let mut form = Form::new();
-        let text = |form: &mut Form, key, value: &Option<String>| {
-            if let Some(value) = value {
-                form.push((key, value.clone()));
-            }
-        };
-        let flag = |form: &mut Form, key, value: Option<bool>| {
-            if let Some(value) = value {
-                form.push((key, value.to_string()));
-            }
-        };
-        let number = |form: &mut Form, key, value: Option<u32>| {
-            if let Some(value) = value {
-                form.push((key, value.to_string()));
-            }
-        };
-        text(&mut form, "FriendlyName", &self.friendly_name);
-        number(&mut form, "CodeLength", self.code_length.map(u32::from));
-        flag(&mut form, "LookupEnabled", self.lookup_enabled);
-        flag(&mut form, "SkipSmsToLandlines", self.skip_sms_to_landlines);
-        flag(&mut form, "DtmfInputRequired", self.dtmf_input_required);
-        text(&mut form, "TtsName", &self.tts_name);
-        flag(&mut form, "Psd2Enabled", self.psd2_enabled);
-        flag(
+        push_some(&mut form, "FriendlyName", self.friendly_name.as_ref());
+        push_some(&mut form, "CodeLength", self.code_length);
+        push_some(&mut form, "LookupEnabled", self.lookup_enabled);
+        push_some(&mut form, "SkipSmsToLandlines", self.skip_sms_to_landlines);
+        push_some(&mut form, "DtmfInputRequired", self.dtmf_input_required);
+        push_some(&mut form, "TtsName", self.tts_name.as_ref());
+        push_some(&mut form, "Psd2Enabled", self.psd2_enabled);
+        push_some(
             &mut form,
             "DoNotShareWarningEnabled",
             self.do_not_share_warning_enabled,
         );
-        flag(&mut form, "CustomCodeEnabled", self.custom_code_enabled);
-        text(&mut form, "Totp.Issuer", &self.totp_issuer);
-        number(&mut form, "Totp.TimeStep", self.totp_time_step);
-        number(&mut form, "Totp.CodeLength", self.totp_code_length);
-        number(&mut form, "Totp.Skew", self.totp_skew);
-        text(&mut form, "DefaultTemplateSid", &self.default_template_sid);
-        text(
+        push_some(&mut form, "CustomCodeEnabled", self.custom_code_enabled);
+        push_some(&mut form, "Totp.Issuer", self.totp_issuer.as_ref());
+        push_some(&mut form, "Totp.TimeStep", self.totp_time_step);
+        push_some(&mut form, "Totp.CodeLength", self.totp_code_length);
+        push_some(&mut form, "Totp.Skew", self.totp_skew);
+        push_some(
+            &mut form,
+            "DefaultTemplateSid",
+            self.default_template_sid.as_ref(),
+        );
+        push_some(
             &mut form,
             "Whatsapp.MsgServiceSid",
-            &self.whatsapp_msg_service_sid,
+            self.whatsapp_msg_service_sid.as_ref(),
         );
-        text(&mut form, "Whatsapp.From", &self.whatsapp_from);
-        flag(
+        push_some(&mut form, "Whatsapp.From", self.whatsapp_from.as_ref());
+        push_some(
             &mut form,
             "VerifyEventSubscriptionEnabled",
             self.verify_event_subscription_enabled,
@@ -170,10 +159,9 @@ pub struct AttemptFilter {
     pub service_sid: Option<String>,
 }
 
-fn push(form: &mut Form, key: &'static str, value: &Option<String>) {
-    if let Some(value) = value.as_ref().filter(|value| !value.is_empty()) {
-        form.push((key, value.clone()));
-    }
+/// Like [`push_some`], and an empty text (a field left blank in a form) counts as none.
+fn push_filled(form: &mut Form, key: &'static str, value: &Option<String>) {
+    push_some(form, key, value.as_ref().filter(|value| !value.is_empty()));
 }
 
 impl Client {
@@ -222,17 +210,17 @@ impl Client {
         send: &NewVerification,
     ) -> Result<Verification, Error> {
         let mut form: Form = vec![("To", send.to.clone()), ("Channel", send.channel.clone())];
-        push(&mut form, "Locale", &send.locale);
-        push(&mut form, "CustomCode", &send.custom_code);
-        push(&mut form, "CustomFriendlyName", &send.custom_friendly_name);
-        push(&mut form, "Amount", &send.amount);
-        push(&mut form, "Payee", &send.payee);
-        push(
+        push_filled(&mut form, "Locale", &send.locale);
+        push_filled(&mut form, "CustomCode", &send.custom_code);
+        push_filled(&mut form, "CustomFriendlyName", &send.custom_friendly_name);
+        push_filled(&mut form, "Amount", &send.amount);
+        push_filled(&mut form, "Payee", &send.payee);
+        push_filled(
             &mut form,
             "ChannelConfiguration",
             &send.channel_configuration,
         );
-        push(&mut form, "DeviceIp", &send.device_ip);
+        push_filled(&mut form, "DeviceIp", &send.device_ip);
         let url = self.url(
             Domain::Verify,
             &format!("/v2/Services/{}/Verifications", segment(service)),
@@ -248,11 +236,11 @@ impl Client {
         check: &CodeCheck,
     ) -> Result<VerificationCheck, Error> {
         let mut form = Form::new();
-        push(&mut form, "To", &check.to);
-        push(&mut form, "VerificationSid", &check.verification_sid);
-        push(&mut form, "Code", &check.code);
-        push(&mut form, "Amount", &check.amount);
-        push(&mut form, "Payee", &check.payee);
+        push_filled(&mut form, "To", &check.to);
+        push_filled(&mut form, "VerificationSid", &check.verification_sid);
+        push_filled(&mut form, "Code", &check.code);
+        push_filled(&mut form, "Amount", &check.amount);
+        push_filled(&mut form, "Payee", &check.payee);
         let url = self.url(
             Domain::Verify,
             &format!("/v2/Services/{}/VerificationCheck", segment(service)),
@@ -308,16 +296,10 @@ impl Client {
         &self,
         filter: &AttemptFilter,
     ) -> Result<Vec<VerificationAttempt>, Error> {
-        let mut query = vec![("PageSize".to_owned(), "50".to_owned())];
-        for (key, value) in [
-            ("ChannelData.To", &filter.to),
-            ("VerificationSid", &filter.verification_sid),
-            ("VerifyServiceSid", &filter.service_sid),
-        ] {
-            if let Some(value) = value.as_ref().filter(|value| !value.is_empty()) {
-                query.push((key.to_owned(), value.clone()));
-            }
-        }
+        let mut query: Form = vec![("PageSize", "50".to_owned())];
+        push_filled(&mut query, "ChannelData.To", &filter.to);
+        push_filled(&mut query, "VerificationSid", &filter.verification_sid);
+        push_filled(&mut query, "VerifyServiceSid", &filter.service_sid);
         let query = query_string(&query);
         self.list(self.url(Domain::Verify, &format!("/v2/Attempts?{query}")))
             .await
@@ -336,16 +318,14 @@ impl Client {
         service_sid: Option<&str>,
     ) -> Result<VerificationAttemptsSummary, Error> {
         let mut query = Form::new();
-        if let Some(service) = service_sid {
-            query.push(("VerifyServiceSid", service.to_owned()));
-        }
+        push_some(&mut query, "VerifyServiceSid", service_sid);
         let url = self.url(Domain::Verify, "/v2/Attempts/Summary");
         self.call(Method::GET, url, &query, Repeat::Safe).await
     }
 }
 
 /// `a=b&c=d`, each part form-encoded.
-fn query_string(pairs: &[(String, String)]) -> String {
+fn query_string(pairs: &Form) -> String {
     url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish()
