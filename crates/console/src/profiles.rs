@@ -183,7 +183,7 @@ pub fn environment_profile(
 }
 
 /// What `profiles.json` holds.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct ProfilesFile {
     profiles: Vec<Profile>,
     /// The profile last picked in the app.
@@ -382,24 +382,23 @@ impl ProfileStore {
     /// other local program can guess them. Without a keyring the token
     /// lasts until the app quits.
     pub fn sandbox_credentials(&self) -> Result<(String, SecretString), ConsoleError> {
-        let mut account_sid = String::new();
-        self.change(|file| {
-            let sid = file
+        let account_sid = self.change(|file| {
+            Ok(file
                 .sandbox_account_sid
                 .get_or_insert_with(|| random_hex("AC"))
-                .clone();
-            account_sid = sid;
-            Ok(())
+                .clone())
         })?;
         let user = "sandbox auth token";
         let token = match load_secret(user) {
             Ok(Some(token)) => token,
             Ok(None) => {
                 let token = SecretString::from(random_hex(""));
-                // No keyring: a token for this run only.
+                // Kept for the next start; a keyring that refuses leaves a
+                // token for this run only.
                 let _ = store_secret(user, &token);
                 token
             }
+            // No keyring: a token for this run only.
             Err(_) => SecretString::from(random_hex("")),
         };
         Ok((account_sid, token))
@@ -422,21 +421,26 @@ impl ProfileStore {
     }
 
     /// Read-modify-write under the file's lock, as the app and the CLI may
-    /// both change it.
-    fn change(
+    /// both change it. A change that leaves the file as it was writes
+    /// nothing (the app asks for the Sandbox's credentials at every start).
+    fn change<T>(
         &self,
-        change: impl FnOnce(&mut ProfilesFile) -> Result<(), ConsoleError>,
-    ) -> Result<(), ConsoleError> {
+        change: impl FnOnce(&mut ProfilesFile) -> Result<T, ConsoleError>,
+    ) -> Result<T, ConsoleError> {
         let file_error = |reason: String| ConsoleError::ProfilesFile {
             path: self.file.clone(),
             reason,
         };
         let _lock =
             FileLock::acquire(&self.file, LOCK_WAIT).map_err(|e| file_error(e.to_string()))?;
-        let mut file = self.read()?;
-        change(&mut file)?;
-        let bytes = serde_json::to_vec_pretty(&file).map_err(|e| file_error(e.to_string()))?;
-        atomic::overwrite(&self.file, &bytes).map_err(|e| file_error(e.to_string()))
+        let before = self.read()?;
+        let mut file = before.clone();
+        let outcome = change(&mut file)?;
+        if file != before {
+            let bytes = serde_json::to_vec_pretty(&file).map_err(|e| file_error(e.to_string()))?;
+            atomic::overwrite(&self.file, &bytes).map_err(|e| file_error(e.to_string()))?;
+        }
+        Ok(outcome)
     }
 }
 

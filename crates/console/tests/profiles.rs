@@ -161,6 +161,12 @@ fn the_sandbox_gets_credentials_of_its_own_that_last() {
     let (sid, token) = store.sandbox_credentials().unwrap();
     assert!(twofold_console::profiles::is_sid(&sid, "AC"), "{sid}");
     assert_ne!(token.expose_secret(), "sandbox-auth-token");
+    let written = std::fs::metadata(store.path()).unwrap().modified().unwrap();
     let (again, _) = store.sandbox_credentials().unwrap();
     assert_eq!(sid, again, "the same install keeps its Sandbox account");
+    assert_eq!(
+        std::fs::metadata(store.path()).unwrap().modified().unwrap(),
+        written,
+        "asking again (every start) writes nothing"
+    );
 }
