@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use twofold_authenticator::{Protection, Unlock, Vault};
+use twofold_authenticator::{FactorLink, Protection, Unlock, Vault};
 use twofold_sandbox::{RunningSandbox, SandboxConfig};
 
 const PASSPHRASE: &str = "factors test";
@@ -70,6 +70,16 @@ fn oathtool(secret: &str, at: u64) -> String {
         .output()
         .expect("oathtool (make test installs it)");
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
+/// What the vault at `path` keeps of the factor `sid`.
+fn factor_link(path: &Path, sid: &str) -> FactorLink {
+    let vault = Vault::open(
+        path,
+        Unlock::Passphrase(vault_support::passphrase(PASSPHRASE)),
+    )
+    .unwrap();
+    vault.factor_account(sid).unwrap().factor.clone().unwrap()
 }
 
 fn now() -> u64 {
@@ -142,17 +152,7 @@ fn enrol_keep_verify_and_challenge_a_totp_factor_from_a_terminal() {
         [at - 1, at].iter().any(|t| oathtool(&secret, *t) == shown),
         "the vault's code {shown} is not oathtool's"
     );
-    let vault = Vault::open(
-        &vault_path,
-        Unlock::Passphrase(vault_support::passphrase(PASSPHRASE)),
-    )
-    .unwrap();
-    let link = vault
-        .factor_account(&factor)
-        .unwrap()
-        .factor
-        .clone()
-        .unwrap();
+    let link = factor_link(&vault_path, &factor);
     assert_eq!(
         (link.service_sid.as_str(), link.identity.as_str()),
         (va.as_str(), identity)
@@ -233,17 +233,7 @@ fn enrol_keep_verify_and_challenge_a_totp_factor_from_a_terminal() {
         ]),
         0,
     );
-    let vault = Vault::open(
-        &vault_path,
-        Unlock::Passphrase(vault_support::passphrase(PASSPHRASE)),
-    )
-    .unwrap();
-    let link = vault
-        .factor_account(&factor)
-        .unwrap()
-        .factor
-        .clone()
-        .unwrap();
+    let link = factor_link(&vault_path, &factor);
     assert!(link.deleted_at.is_some());
     exits(&run(&["entities", "--service", &va, "delete", identity]), 0);
     assert_eq!(exits(&run(&["entities", "--service", &va, "list"]), 0), "");

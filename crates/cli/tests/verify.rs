@@ -87,63 +87,36 @@ fn send_check_and_the_sixth_wrong_check_from_a_terminal() {
     let va = exits(&run(&["verify", "services", "create", "--name", "Acme"]), 0);
     assert!(va.starts_with("VA"), "{va}");
     let to = "+14155550123";
+    let check = |code: &str| {
+        run(&[
+            "verify",
+            "--service",
+            &va,
+            "check",
+            "--to",
+            to,
+            "--code",
+            code,
+        ])
+    };
     let sent = exits(&run(&["verify", "--service", &va, "send", "--to", to]), 0);
     assert!(
         sent.contains("pending") && sent.contains("sms to +14155550123"),
         "{sent}"
     );
 
-    let wrong = run(&[
-        "verify",
-        "--service",
-        &va,
-        "check",
-        "--to",
-        to,
-        "--code",
-        "000000",
-    ]);
+    let wrong = check("000000");
     assert_eq!(exits(&wrong, 1), "pending");
     let code = sandbox.last_code();
-    let right = run(&[
-        "verify",
-        "--service",
-        &va,
-        "check",
-        "--to",
-        to,
-        "--code",
-        &code,
-    ]);
+    let right = check(&code);
     assert_eq!(exits(&right, 0), "approved");
 
     // A new verification: five wrong checks, then Twilio's 60202 and its fix.
     exits(&run(&["verify", "--service", &va, "send", "--to", to]), 0);
     for _ in 0..5 {
-        exits(
-            &run(&[
-                "verify",
-                "--service",
-                &va,
-                "check",
-                "--to",
-                to,
-                "--code",
-                "000000",
-            ]),
-            1,
-        );
+        exits(&check("000000"), 1);
     }
-    let sixth = run(&[
-        "verify",
-        "--service",
-        &va,
-        "check",
-        "--to",
-        to,
-        "--code",
-        "000000",
-    ]);
+    let sixth = check("000000");
     exits(&sixth, 6);
     let stderr = String::from_utf8_lossy(&sixth.stderr);
     assert!(
