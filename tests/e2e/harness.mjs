@@ -161,6 +161,33 @@ export async function clickButton(app, text, scope = "") {
   throw new Error(`no button labelled "${text}"`);
 }
 
+/**
+ * Opens Settings and reveals the embedded Sandbox's address and credentials,
+ * checking first that the token stays hidden until asked for.
+ */
+export async function revealSandbox(app) {
+  await (await app.waitFind('a[href="#settings"]')).click();
+  await app.waitFind("#sandbox-title");
+  if ((await app.findAll("[data-testid=sandbox-token]")).length > 0) throw new Error("the token shows unasked");
+  await clickButton(app, "Reveal", "#sandbox-title ~ dl");
+  const read = async (id) => (await app.waitFind(`[data-testid=${id}]`)).text();
+  return { base: await read("sandbox-url"), account: await read("sandbox-account"), token: await read("sandbox-token") };
+}
+
+/** A Twilio REST call to `sandbox` as the SDKs make it: form-encoded, HTTP Basic auth. */
+export async function twilioRest(sandbox, method, path, form) {
+  const response = await fetch(`${sandbox.base}${path}`, {
+    method,
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${sandbox.account}:${sandbox.token}`).toString("base64")}`,
+      "Content-Type": "application/x-www-form-urlencoded",
+    },
+    body: form && new URLSearchParams(form).toString(),
+    signal: AbortSignal.timeout(5_000),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
 /** Waits for a toast whose text matches `pattern` (earlier toasts may still be showing). */
 export function waitForToast(app, pattern) {
   return waitFor(`a toast saying ${pattern}`, async () => {

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { appWithKeyringVault, clickButton } from "./harness.mjs";
+import { appWithKeyringVault, clickButton, revealSandbox, twilioRest } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const FIXED = "+14155550188";
@@ -17,19 +17,7 @@ const LATER = "+14155550192";
 const fixture = appWithKeyringVault();
 let sandbox;
 
-/** A Twilio REST call as the SDKs make it: form-encoded, HTTP Basic auth. */
-async function twilio(method, path, form) {
-  const response = await fetch(`${sandbox.base}${path}`, {
-    method,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${sandbox.account}:${sandbox.token}`).toString("base64")}`,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: form && new URLSearchParams(form).toString(),
-    signal: AbortSignal.timeout(5_000),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const twilio = (method, path, form) => twilioRest(sandbox, method, path, form);
 
 const send = (to) => twilio("POST", `/v2/Services/${sandbox.service}/Verifications`, { To: to, Channel: "sms" });
 
@@ -66,10 +54,7 @@ async function loadSnapshot(path) {
 }
 
 test("a test number with a fixed code gets that code over HTTP", async () => {
-  await (await fixture.app.waitFind('a[href="#settings"]')).click();
-  await clickButton(fixture.app, "Reveal", "#sandbox-title ~ dl");
-  const read = async (id) => (await fixture.app.waitFind(`[data-testid=${id}]`)).text();
-  sandbox = { base: await read("sandbox-url"), account: await read("sandbox-account"), token: await read("sandbox-token") };
+  sandbox = await revealSandbox(fixture.app);
   const service = await twilio("POST", "/v2/Services", { FriendlyName: "Twofold QA" });
   assert.equal(service.status, 201);
   sandbox.service = service.body.sid;

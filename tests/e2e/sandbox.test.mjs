@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { appWithKeyringVault, clickButton } from "./harness.mjs";
+import { appWithKeyringVault, clickButton, revealSandbox, twilioRest } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const TO = "+14155550101";
@@ -15,29 +15,7 @@ const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
 const fixture = appWithKeyringVault();
 let sandbox;
 
-async function openSettings() {
-  await (await fixture.app.waitFind('a[href="#settings"]')).click();
-  await fixture.app.waitFind("#sandbox-title");
-  const read = async (id) => (await fixture.app.waitFind(`[data-testid=${id}]`)).text();
-  // The token is this install's own and hidden until revealed.
-  assert.equal((await fixture.app.findAll("[data-testid=sandbox-token]")).length, 0, "the token shows unasked");
-  await clickButton(fixture.app, "Reveal", "#sandbox-title ~ dl");
-  return { base: await read("sandbox-url"), account: await read("sandbox-account"), token: await read("sandbox-token") };
-}
-
-/** A Twilio REST call as the SDKs make it: form-encoded, HTTP Basic auth. */
-async function twilio(method, path, form) {
-  const response = await fetch(`${sandbox.base}${path}`, {
-    method,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${sandbox.account}:${sandbox.token}`).toString("base64")}`,
-      "Content-Type": "application/x-www-form-urlencoded",
-    },
-    body: form && new URLSearchParams(form).toString(),
-    signal: AbortSignal.timeout(5_000),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const twilio = (method, path, form) => twilioRest(sandbox, method, path, form);
 
 async function outboxRows() {
   const rows = await fixture.app.findAll("table.outbox tbody tr");
@@ -45,7 +23,7 @@ async function outboxRows() {
 }
 
 test("Settings shows the Sandbox on a loopback port and an empty outbox", async () => {
-  sandbox = await openSettings();
+  sandbox = await revealSandbox(fixture.app);
   assert.match(sandbox.base, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.match(sandbox.account, /^AC[0-9a-f]{32}$/);
   assert.match(await (await fixture.app.find(".empty")).text(), /Nothing sent yet/);
@@ -80,7 +58,7 @@ test("a verification sent to the Sandbox shows in the outbox with the code that 
 test("the Sandbox keeps its state across a restart of the app", async () => {
   await fixture.restart();
   await fixture.app.waitFind("#authenticator-title");
-  sandbox = { ...(await openSettings()), service: sandbox.service };
+  sandbox = { ...(await revealSandbox(fixture.app)), service: sandbox.service };
   const service = await twilio("GET", `/v2/Services/${sandbox.service}`);
   assert.equal(service.status, 200);
   assert.equal(service.body.friendly_name, "Twofold E2E");
