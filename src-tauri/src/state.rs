@@ -9,11 +9,10 @@
 
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use tauri::{AppHandle, Manager};
 use twofold_authenticator::formats::ImportPreview;
-use twofold_authenticator::{Account, AccountId, OtpKind};
+use twofold_authenticator::{Account, AccountId, OtpKind, unix_now};
 use twofold_authenticator::{Protection, Unlock, Vault, VaultError, VaultInfo};
 
 use crate::clipboard::SecretClipboard;
@@ -245,10 +244,4 @@ pub fn vault_error(error: VaultError) -> AppError {
         _ => ErrorKind::Storage,
     };
     AppError::new(kind, error.to_string())
-}
-
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
 }

@@ -3,10 +3,19 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use uuid::Uuid;
 
 use crate::otpauth::OtpAuth;
+
+/// Now, in the whole seconds since the Unix epoch that every time an account
+/// and the vault keep is counted in (0 on a clock set before 1970).
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
 
 /// A stable, random identifier for an account (a UUID v4); its text form is
 /// what crosses the IPC boundary.

@@ -38,7 +38,7 @@ mod record;
 mod secret;
 mod vault;
 
-pub use account::{Account, AccountEdit, AccountId, AccountIdError, FactorLink, move_to};
+pub use account::{Account, AccountEdit, AccountId, AccountIdError, FactorLink, move_to, unix_now};
 pub use otpauth::{Algorithm, MAX_LABEL_CHARS, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
 pub use vault::{

@@ -4,7 +4,6 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use serde_json::json;
@@ -14,7 +13,7 @@ use twofold_authenticator::formats::{
 use twofold_authenticator::qr::{self, QrError};
 use twofold_authenticator::{
     Account, AccountEdit, OtpAuth, OtpAuthError, OtpKind, Passphrase, Protection, Unlock, Vault,
-    VaultError,
+    VaultError, unix_now,
 };
 use zeroize::Zeroizing;
 
@@ -185,12 +184,6 @@ pub fn run(cli: &Cli) -> Result<ExitCode> {
     .map(|()| ExitCode::SUCCESS)
 }
 
-pub(crate) fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
-}
-
 fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
     fs::read(path)
         .map(Zeroizing::new)
@@ -284,7 +277,7 @@ fn kind_json(kind: OtpKind) -> serde_json::Value {
 // --- code, list, add -------------------------------------------------------
 
 fn code(cli: &Cli, name: Option<&str>, uri: Option<&str>) -> Result<()> {
-    let now = now();
+    let now = unix_now();
     if let Some(uri) = uri {
         let otp = OtpAuth::parse(uri)?;
         let code = Zeroizing::new(otp.code_at(now));
@@ -432,7 +425,7 @@ fn add(cli: &Cli, uri: Option<&str>, by_hand: &ByHand) -> Result<()> {
         .map_err(CliError::BadInput)?,
         (None, None) => unreachable!("clap requires a URI or --secret"),
     };
-    let account = open_vault(cli)?.add_account(Account::new(otp, now()))?;
+    let account = open_vault(cli)?.add_account(Account::new(otp, unix_now()))?;
     println!("{}", account.id);
     Ok(())
 }
@@ -539,7 +532,7 @@ fn import(
             None => Ok(()),
         };
     }
-    vault.transact(|accounts| preview.apply(accounts, now()).map_err(CliError::from))?;
+    vault.transact(|accounts| preview.apply(accounts, unix_now()).map_err(CliError::from))?;
     Ok(())
 }
 

@@ -4,12 +4,13 @@
 //! factor unless one is typed.
 
 use clap::Subcommand;
+use twofold_authenticator::unix_now;
 use twofold_console::factors::{FactorPlace, check_identity, factor_account, linked_code};
 use twofold_twilio::{ChallengeStatus, FactorBinding, FactorStatus};
 use twofold_verify::NewTotpFactor;
 
 use crate::Cli;
-use crate::commands::{CliError, Result, now, open_vault, print_json};
+use crate::commands::{CliError, Result, open_vault, print_json};
 use crate::verify::{block_on, console};
 
 #[derive(Subcommand)]
@@ -87,7 +88,7 @@ pub enum EntitiesCommand {
 fn code_for(cli: &Cli, factor_sid: &str, typed: Option<&str>) -> Result<String> {
     match typed {
         Some(code) => Ok(code.to_owned()),
-        None => Ok(linked_code(&open_vault(cli)?, factor_sid, now())?),
+        None => Ok(linked_code(&open_vault(cli)?, factor_sid, unix_now())?),
     }
 }
 
@@ -129,7 +130,7 @@ pub fn run(cli: &Cli, service: Option<&str>, command: &FactorsCommand) -> Result
                     service_sid: &service,
                     identity,
                 };
-                let account = factor_account(&created, &place, now())?;
+                let account = factor_account(&created, &place, unix_now())?;
                 open_vault(cli)?.add_account(account)?;
             }
             if cli.json {
@@ -214,7 +215,7 @@ pub fn run(cli: &Cli, service: Option<&str>, command: &FactorsCommand) -> Result
             // The linked account stays (its secret may still matter) and
             // says its factor is gone; without a vault there is none.
             if let Ok(mut vault) = open_vault(cli) {
-                vault.mark_factors_deleted(|link| link.factor_sid == *sid, now())?;
+                vault.mark_factors_deleted(|link| link.factor_sid == *sid, unix_now())?;
             }
             println!("deleted {sid}");
             Ok(())
@@ -247,7 +248,7 @@ pub fn entities(cli: &Cli, service: Option<&str>, command: &EntitiesCommand) -> 
             if let Ok(mut vault) = open_vault(cli) {
                 vault.mark_factors_deleted(
                     |link| link.service_sid == service && link.identity == *identity,
-                    now(),
+                    unix_now(),
                 )?;
             }
             println!("deleted {identity} with its factors and challenges");

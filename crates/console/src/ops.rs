@@ -3,6 +3,7 @@
 //! the history, whether it worked or not.
 
 use secrecy::SecretString;
+use twofold_authenticator::unix_now;
 use twofold_twilio::{Channel, PhoneNumber, Verification, VerificationCheck, VerificationStatus};
 use twofold_verify::{Client, Closing, CodeCheck, NewVerification};
 
@@ -198,10 +199,4 @@ fn error_code<T>(outcome: &Result<T, twofold_verify::Error>) -> Option<u32> {
         .err()
         .and_then(|e| e.twilio())
         .map(|e| e.code)
-}
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
 }

@@ -5,13 +5,13 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 use twofold_authenticator::formats::AccountFields;
-use twofold_authenticator::{Account, AccountEdit, OtpAuth, OtpKind, move_to, qr};
+use twofold_authenticator::{Account, AccountEdit, OtpAuth, OtpKind, move_to, qr, unix_now};
 
 use zeroize::Zeroizing;
 
 use crate::clipboard::{CLEAR_AFTER, SecretClipboard};
 use crate::error::{AppError, AppResult, ErrorKind};
-use crate::state::{AppState, find, find_mut, unix_now};
+use crate::state::{AppState, find, find_mut};
 
 /// An account's QR code, shown when the user asks to see it. The secret
 /// itself stays out until the user presses Reveal.

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
-use twofold_authenticator::{FactorLink, qr};
+use twofold_authenticator::{FactorLink, qr, unix_now};
 use twofold_console::factors::{FactorPlace, check_identity, factor_account, linked_code};
 use twofold_twilio::{Challenge, Entity, Factor, FactorBinding, FactorConfig, NewFactor};
 use twofold_verify::NewTotpFactor;
@@ -20,7 +20,7 @@ use crate::clipboard::{CLEAR_AFTER, SecretClipboard};
 use crate::commands::admin::date;
 use crate::console::ConsoleState;
 use crate::error::{AppError, AppResult, ErrorKind};
-use crate::state::{AppState, unix_now};
+use crate::state::AppState;
 
 /// Bindings of factors created in this run, until added to the vault.
 #[derive(Default)]

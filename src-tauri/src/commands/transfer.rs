@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
-use twofold_authenticator::Passphrase;
 use twofold_authenticator::formats::{
     self, ExportFormat, Format, FormatError, ImportPreview, Imported,
 };
+use twofold_authenticator::{Passphrase, unix_now};
 use zeroize::Zeroizing;
 
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::screen;
-use crate::state::{AppState, unix_now, vault_error};
+use crate::state::{AppState, vault_error};
 
 /// The export that is a copy of the vault itself rather than an interchange
 /// format.

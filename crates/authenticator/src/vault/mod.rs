@@ -19,7 +19,7 @@ use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
@@ -509,9 +509,7 @@ impl Vault {
         let mut header = self.header.clone();
         header.nonce = hex::encode(nonce);
         header.accounts = self.accounts.len();
-        header.saved_at = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| since.as_secs());
+        header.saved_at = crate::unix_now();
         let plaintext = record::encode(&self.accounts);
         let file = format::encode(&header, &nonce, &self.key, &plaintext);
         atomic::replace(&self.path, &file).map_err(|source| VaultError::Write {
