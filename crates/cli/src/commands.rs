@@ -75,6 +75,10 @@ pub enum CliError {
     /// Input that cannot be used, with the rule.
     #[error("{0}")]
     BadInput(String),
+    /// The runtime that makes network calls could not start (the system is
+    /// out of threads or file handles).
+    #[error("cannot start the network runtime: {0}; close some programs and try again")]
+    Runtime(std::io::Error),
     /// A check that did not approve (exit 1, not an error message).
     #[error("the code was not approved (status: {0})")]
     NotApproved(String),
@@ -101,7 +105,7 @@ impl CliError {
             | CliError::Vault(VaultError::AlreadyThere { .. }) => 3,
             CliError::Vault(_) | CliError::Missing { .. } => 4,
             CliError::Read { .. } | CliError::Write { .. } | CliError::NoDataDir => 5,
-            CliError::Console(_) => 6,
+            CliError::Console(_) | CliError::Runtime(_) => 6,
         }
     }
 }

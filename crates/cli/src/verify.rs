@@ -137,12 +137,7 @@ pub(crate) fn block_on<T>(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|source| {
-            CliError::Console(ConsoleError::Verify(twofold_verify::Error::Transport {
-                url: String::new(),
-                reason: source.to_string(),
-            }))
-        })?;
+        .map_err(CliError::Runtime)?;
     Ok(runtime.block_on(work)?)
 }
 
