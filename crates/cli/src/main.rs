@@ -156,7 +156,8 @@ pub enum Command {
         /// WebP, BMP), e.g. Google Authenticator's export codes
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// otpauth, google, aegis, 2fas, bitwarden, andotp or ente [default: recognised]
+        /// The app that wrote it: otpauth, google, aegis, 2fas, ... (a name we do
+        /// not know lists them all) [default: recognised]
         #[arg(long, value_name = "F")]
         format: Option<String>,
         /// Only show what would be imported (exit 3 when an entry cannot be read)

@@ -220,8 +220,9 @@ impl FromStr for ExportFormat {
 pub enum FormatError {
     /// A format name that we do not know.
     #[error(
-        "'{found}' is not a format we know: use otpauth, google, aegis, 2fas, bitwarden, andotp or ente \
-         (exports: otpauth, aegis, google-qr)"
+        "'{found}' is not a format we know: use {} (exports: {})",
+        ids(Format::ALL.map(Format::id)),
+        ids(ExportFormat::ALL.map(ExportFormat::id))
     )]
     UnknownFormatName {
         /// The name given.
@@ -229,8 +230,8 @@ pub enum FormatError {
     },
     /// Auto-detection recognised none of the formats.
     #[error(
-        "cannot tell which app wrote this file: name its format (otpauth, google, aegis, 2fas, \
-         bitwarden, andotp or ente), or export it again from the app"
+        "cannot tell which app wrote this file: name its format ({}), or export it again from the app",
+        ids(Format::ALL.map(Format::id))
     )]
     UnknownFormat,
     /// The file is not the JSON it should be (often: it was cut short).
@@ -328,6 +329,15 @@ pub enum FormatError {
     /// The system's random number generator failed (no entropy source).
     #[error("the system random number generator is unavailable ({0}); try again")]
     Random(String),
+}
+
+/// "a, b or c": the format names a message offers.
+fn ids<const N: usize>(ids: [&str; N]) -> String {
+    match ids.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// One account read from an import file, before it is added.
