@@ -28,6 +28,7 @@ struct Expected {
     digits: u8,
     tags: &'static [&'static str],
     note: &'static str,
+    favourite: bool,
 }
 
 const GITHUB: Expected = Expected {
@@ -39,6 +40,7 @@ const GITHUB: Expected = Expected {
     digits: 6,
     tags: &["Work"],
     note: "",
+    favourite: true,
 };
 const ACME: Expected = Expected {
     issuer: "Acme Corp",
@@ -49,6 +51,7 @@ const ACME: Expected = Expected {
     digits: 8,
     tags: &[],
     note: "",
+    favourite: false,
 };
 const BANK: Expected = Expected {
     issuer: "Bank",
@@ -59,6 +62,7 @@ const BANK: Expected = Expected {
     digits: 6,
     tags: &[],
     note: "backup codes in the safe",
+    favourite: false,
 };
 const STEAM: Expected = Expected {
     issuer: "Steam",
@@ -69,6 +73,7 @@ const STEAM: Expected = Expected {
     digits: 5,
     tags: &[],
     note: "",
+    favourite: false,
 };
 const UNICODE: Expected = Expected {
     issuer: "Ünicode Café",
@@ -79,12 +84,36 @@ const UNICODE: Expected = Expected {
     digits: 7,
     tags: &[],
     note: "",
+    favourite: false,
 };
 const ALL: [&Expected; 5] = [&GITHUB, &ACME, &BANK, &STEAM, &UNICODE];
 
-/// Checks the preview's accounts against `expected`, in order; tags and
-/// notes only where the format carries them.
-fn assert_accounts(preview: &ImportPreview, expected: &[&Expected], tags: bool, notes: bool) {
+/// What besides the key a format keeps of an account.
+#[derive(Clone, Copy)]
+struct Carries {
+    tags: bool,
+    notes: bool,
+    favourites: bool,
+}
+
+const KEYS_ONLY: Carries = Carries {
+    tags: false,
+    notes: false,
+    favourites: false,
+};
+const EVERYTHING: Carries = Carries {
+    tags: true,
+    notes: true,
+    favourites: true,
+};
+const TAGS_ONLY: Carries = Carries {
+    tags: true,
+    ..KEYS_ONLY
+};
+
+/// Checks the preview's accounts against `expected`, in order; tags, notes
+/// and favourites only where the format carries them.
+fn assert_accounts(preview: &ImportPreview, expected: &[&Expected], carries: Carries) {
     assert!(preview.unreadable.is_empty(), "{:?}", preview.unreadable);
     assert!(preview.duplicates.is_empty(), "{:?}", preview.duplicates);
     let got: Vec<_> = preview
@@ -101,11 +130,14 @@ fn assert_accounts(preview: &ImportPreview, expected: &[&Expected], tags: bool, 
         assert_eq!(otp.kind(), expected.kind, "{context}");
         assert_eq!(otp.algorithm(), expected.algorithm, "{context}");
         assert_eq!(otp.digits(), expected.digits, "{context}");
-        if tags {
+        if carries.tags {
             assert_eq!(imported.tags, expected.tags, "{context}");
         }
-        if notes {
+        if carries.notes {
             assert_eq!(imported.note, expected.note, "{context}");
+        }
+        if carries.favourites {
+            assert_eq!(imported.favourite, expected.favourite, "{context}");
         }
     }
 }
@@ -132,39 +164,39 @@ fn each_sample_is_recognised_as_its_format() {
 
 #[test]
 fn otpauth_list_sample() {
-    assert_accounts(&import("otpauth.txt"), &ALL, false, false);
+    assert_accounts(&import("otpauth.txt"), &ALL, KEYS_ONLY);
 }
 
 #[test]
 fn aegis_plain_sample() {
-    assert_accounts(&import("aegis-plain.json"), &ALL, true, true);
+    assert_accounts(&import("aegis-plain.json"), &ALL, EVERYTHING);
 }
 
 #[test]
 fn aegis_encrypted_sample_opens_with_its_password() {
-    assert_accounts(&import("aegis-encrypted.json"), &ALL, true, true);
+    assert_accounts(&import("aegis-encrypted.json"), &ALL, EVERYTHING);
 }
 
 #[test]
 fn twofas_sample() {
-    assert_accounts(&import("2fas.2fas"), &ALL, true, false);
+    assert_accounts(&import("2fas.2fas"), &ALL, TAGS_ONLY);
 }
 
 #[test]
 fn bitwarden_sample_reads_logins_with_keys_only() {
     // The sample also has a login without a key and a secure note.
-    assert_accounts(&import("bitwarden.json"), &ALL, true, true);
+    assert_accounts(&import("bitwarden.json"), &ALL, EVERYTHING);
 }
 
 #[test]
 fn andotp_sample() {
-    assert_accounts(&import("andotp.json"), &ALL, true, false);
+    assert_accounts(&import("andotp.json"), &ALL, TAGS_ONLY);
 }
 
 #[test]
 fn ente_sample_skips_trashed_entries() {
     let preview = import("ente.txt");
-    assert_accounts(&preview, &ALL, true, true);
+    assert_accounts(&preview, &ALL, EVERYTHING);
     assert!(preview.added.iter().all(|a| a.otp.issuer() != Some("Old")));
 }
 
@@ -177,8 +209,7 @@ fn google_migration_sample_reads_both_batches() {
     assert_accounts(
         &import("google-migration.txt"),
         &[&GITHUB, &BANK, &acme_30s],
-        false,
-        false,
+        KEYS_ONLY,
     );
 }
 
@@ -514,6 +545,7 @@ fn apply_appends_new_accounts_after_the_existing_ones() {
     assert_eq!(github.position, 8);
     assert_eq!(accounts[5].position, 12);
     assert_eq!(github.tags, ["Work"]);
+    assert!(github.favourite);
     assert_eq!(github.created_at, 1_700_000_000);
     assert_eq!(accounts[3].note, "backup codes in the safe");
 }
@@ -556,7 +588,12 @@ fn aegis_plain_export_reads_back_identically() {
     for (imported, account) in preview.added.iter().zip(&accounts) {
         assert_eq!(imported.tags, account.tags);
         assert_eq!(imported.note, account.note);
+        assert_eq!(imported.favourite, account.favourite);
     }
+    assert!(
+        accounts[0].favourite,
+        "the sample's first account is a favourite"
+    );
 }
 
 #[test]

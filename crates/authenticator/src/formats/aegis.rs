@@ -332,6 +332,7 @@ fn read_db(db: &Db<&RawValue>) -> Vec<Entry> {
                 otp,
                 tags,
                 note: entry.note,
+                favourite: entry.favorite,
             })
         })
         .collect()
@@ -394,7 +395,7 @@ fn entry_of(account: &Account, groups: &mut Vec<Group>) -> DbEntry {
         name: otp.name().to_owned(),
         issuer: otp.issuer().unwrap_or_default().to_owned(),
         note: account.note.clone(),
-        favorite: false,
+        favorite: account.favourite,
         icon: None,
         info: Info {
             secret: Zeroizing::new(otp.secret().to_base32()),

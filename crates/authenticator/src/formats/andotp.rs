@@ -78,6 +78,7 @@ impl Importer for AndOtp {
                     otp,
                     tags: entry.tags.clone(),
                     note: String::new(),
+                    favourite: false,
                 })
             })
             .collect())

@@ -40,6 +40,8 @@ struct Folder {
 #[serde(rename_all = "camelCase")]
 struct Item {
     name: String,
+    #[serde(default)]
+    favorite: bool,
     notes: Option<String>,
     folder_id: Option<String>,
     login: Option<Login>,
@@ -123,6 +125,7 @@ impl Importer for Bitwarden {
                             .map(|folder| folder.name.clone())
                             .collect(),
                         note: item.notes.clone().unwrap_or_default(),
+                        favourite: item.favorite,
                     })
                     .map_err(|reason| Unreadable {
                         entry: entry_label(index, Some(&item.name), Some(username)),

@@ -17,6 +17,8 @@ struct CodeDisplay {
     #[serde(default)]
     trashed: bool,
     #[serde(default)]
+    pinned: bool,
+    #[serde(default)]
     tags: Vec<String>,
     #[serde(default)]
     note: String,
@@ -55,6 +57,7 @@ impl Importer for Ente {
                             otp,
                             tags: display.tags,
                             note: display.note,
+                            favourite: display.pinned,
                         })
                         .map_err(|e| Unreadable {
                             entry: format!("line {}", index + 1),

@@ -349,6 +349,8 @@ pub struct Imported {
     pub tags: Vec<String>,
     /// The other app's note for the account.
     pub note: String,
+    /// Whether the other app pinned it (a favourite, starred, pinned).
+    pub favourite: bool,
 }
 
 impl Imported {
@@ -357,6 +359,7 @@ impl Imported {
             otp,
             tags: Vec::new(),
             note: String::new(),
+            favourite: false,
         }
     }
 }
@@ -644,6 +647,7 @@ impl ImportPreview {
             let mut account = Account::new(imported.otp, now);
             account.tags = imported.tags;
             account.note = imported.note;
+            account.favourite = imported.favourite;
             account.position = next_position(accounts);
             ids.push(account.id);
             accounts.push(account);

@@ -112,6 +112,7 @@ impl Importer for TwoFas {
                     otp,
                     tags,
                     note: String::new(),
+                    favourite: false,
                 })
             })
             .collect())

@@ -168,7 +168,7 @@ def bitwarden():
         items.append({
             "id": f"b0000000-0000-4000-8000-00000000000{i}", "organizationId": None,
             "folderId": "f-work" if "Work" in tags else None, "type": 1, "reprompt": 0,
-            "name": issuer, "notes": note or None, "favorite": False,
+            "name": issuer, "notes": note or None, "favorite": i == 0,
             "login": {"uris": [], "username": name, "password": "hunter2", "totp": totp},
             "collectionIds": None,
         })
@@ -199,8 +199,8 @@ def andotp():
 # --- Ente Auth -------------------------------------------------------------
 def ente():
     lines = []
-    for issuer, name, secret, kind, algo, digits, factor, tags, note in ACCOUNTS:
-        display = {"pinned": False, "trashed": False, "lastUsedAt": 0, "tapCount": 0, "tags": tags, "note": note}
+    for i, (issuer, name, secret, kind, algo, digits, factor, tags, note) in enumerate(ACCOUNTS):
+        display = {"pinned": i == 0, "trashed": False, "lastUsedAt": 0, "tapCount": 0, "tags": tags, "note": note}
         extra = "&codeDisplay=" + urllib.parse.quote(json.dumps(display, separators=(",", ":")), safe="")
         lines.append(uri(issuer, name, secret, kind, algo, digits, factor, extra))
     trashed = {"pinned": False, "trashed": True, "lastUsedAt": 0, "tapCount": 0, "tags": []}
