@@ -14,6 +14,7 @@ mod console;
 mod error;
 mod events;
 mod screen;
+mod screen_lock;
 mod settings;
 mod state;
 
@@ -164,6 +165,16 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Resized(_) = event
+                && window.is_minimized().unwrap_or(false)
+                && window.state::<settings::SettingsFile>().load().lock_on_minimise
+            {
+                window
+                    .state::<state::AppState>()
+                    .lock_with_notice("Twofold locked itself when its window was minimised.");
+            }
+        })
         .setup(move |app| {
             ipc.mount_events(app);
             let vault_path = Vault::default_path().ok_or_else(|| {
@@ -192,6 +203,7 @@ pub fn run() {
                 eprintln!("twofold: cannot watch the vault for changes made elsewhere: {error}");
             }
             events::start_code_ticker(app.handle().clone());
+            screen_lock::watch(app.handle());
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -30,6 +30,10 @@ pub struct AppSettings {
     /// Ask for the passphrase when the app starts, even when the keyring
     /// could unlock the vault (the keyring still unlocks after an idle lock).
     pub require_passphrase_at_start: bool,
+    /// Lock when the desktop session locks (screen saver, logind) or sleeps.
+    pub lock_on_screen_lock: bool,
+    /// Lock when the window is minimised.
+    pub lock_on_minimise: bool,
 }
 
 impl Default for AppSettings {
@@ -39,6 +43,8 @@ impl Default for AppSettings {
             // KeePassXC's habit: an authenticator left open locks itself.
             lock_after_idle_seconds: Some(15 * 60),
             require_passphrase_at_start: false,
+            lock_on_screen_lock: true,
+            lock_on_minimise: false,
         }
     }
 }
@@ -46,7 +52,7 @@ impl Default for AppSettings {
 pub struct SettingsFile(pub PathBuf);
 
 impl SettingsFile {
-    fn load(&self) -> AppSettings {
+    pub fn load(&self) -> AppSettings {
         std::fs::read(&self.0)
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())

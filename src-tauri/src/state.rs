@@ -87,6 +87,16 @@ impl AppState {
         self.app.state::<SecretClipboard>().clear_ours();
     }
 
+    /// Locks an unlocked vault on the app's own decision (screen locked,
+    /// vault file replaced) and tells the web view why.
+    pub fn lock_with_notice(&self, reason: impl Into<String>) {
+        if lock(&self.vault).is_none() {
+            return;
+        }
+        self.lock();
+        events::vault_locked(&self.app, reason.into());
+    }
+
     /// Runs `read` on the unlocked vault.
     pub fn with_vault<T>(&self, read: impl FnOnce(&mut Vault) -> AppResult<T>) -> AppResult<T> {
         let mut guard = lock(&self.vault);
@@ -133,10 +143,7 @@ impl AppState {
         match caught_up {
             Ok(Some(codes)) => events::accounts_changed(&self.app, codes),
             Ok(None) => {}
-            Err(error) => {
-                self.lock();
-                events::vault_locked(&self.app, vault_error(error).message);
-            }
+            Err(error) => self.lock_with_notice(vault_error(error).message),
         }
     }
 

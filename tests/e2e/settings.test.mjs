@@ -4,6 +4,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { appWithKeyringVault, clickButton } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
@@ -120,4 +121,38 @@ test("the vault locks itself after the idle time set", async () => {
   await fixture.app.waitFind("#authenticator-title", 30_000);
   await fixture.app.waitFind("#unlock-title", 10_000);
   assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
+});
+
+/** What a desktop's screen saver broadcasts when it starts or stops. */
+const screenSaverActive = (active) =>
+  execFileSync("gdbus", [
+    "emit", "--session", "--object-path", "/org/freedesktop/ScreenSaver",
+    "--signal", "org.freedesktop.ScreenSaver.ActiveChanged", String(active),
+  ]);
+
+test("the vault locks when the screen locks, and stays open when Settings says not to", async () => {
+  await fixture.app.execute(
+    "return window.__TAURI_INTERNALS__.invoke('save_settings', { settings: { appearance: 'system', lockAfterIdleSeconds: null } })",
+  );
+  await fixture.restart();
+  await fixture.app.waitFind("#authenticator-title", 30_000);
+  screenSaverActive(false);
+  screenSaverActive(true);
+  await fixture.app.waitFind("#unlock-title", 10_000);
+  assert.match(await (await fixture.app.find(".lock-notice")).text(), /screen was locked/);
+  assert.equal((await fixture.app.findAll("#authenticator-title")).length, 0);
+
+  await fixture.restart();
+  await openVaultSettings();
+  const setting = await fixture.app.find("#lock-on-screen-lock");
+  assert.equal(await setting.property("checked"), true, "on by default");
+  await setting.click();
+  await fixture.restart();
+  await openVaultSettings();
+  assert.equal(await (await fixture.app.find("#lock-on-screen-lock")).property("checked"), false, "kept across a restart");
+  screenSaverActive(true);
+  // The signal is handled within milliseconds when it locks (above); give it ample time.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal((await fixture.app.findAll("#unlock-title")).length, 0);
+  await fixture.app.find("#vault-title");
 });

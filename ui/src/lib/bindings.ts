@@ -292,6 +292,10 @@ export type AppSettings = {
 	 *  could unlock the vault (the keyring still unlocks after an idle lock).
 	 */
 	requirePassphraseAtStart?: boolean,
+	/**  Lock when the desktop session locks (screen saver, logind) or sleeps. */
+	lockOnScreenLock?: boolean,
+	/**  Lock when the window is minimised. */
+	lockOnMinimise?: boolean,
 };
 
 /**  Light, dark, or as the desktop says. */
