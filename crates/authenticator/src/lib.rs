@@ -42,7 +42,8 @@ pub use account::{Account, AccountEdit, AccountId, AccountIdError, FactorLink, m
 pub use otpauth::{Algorithm, MAX_LABEL_CHARS, OtpAuth, OtpAuthError, OtpKind};
 pub use secret::{Secret, SecretError};
 pub use vault::{
-    KdfParams, LOCK_WAIT, Passphrase, Protection, Unlock, Vault, VaultError, VaultInfo,
+    Backup, KdfParams, LOCK_WAIT, Passphrase, Protection, RestorePreview, Unlock, Vault,
+    VaultError, VaultInfo, list_backups,
 };
 
 /// Any error of this crate; each module's error converts into it.

@@ -11,6 +11,7 @@
 //! first brought up to date with the file as it is on disk, then the change
 //! is applied and saved. So no process ever saves over another's change.
 
+mod backups;
 mod crypto;
 mod format;
 mod keyring;
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+pub use backups::{Backup, RestorePreview, list_backups};
 pub use crypto::KdfParams;
 
 use crate::account::{Account, FactorLink, next_position};
@@ -136,6 +138,14 @@ pub enum VaultError {
     Write {
         /// The vault file.
         path: PathBuf,
+        /// What the OS said.
+        source: io::Error,
+    },
+    /// An automatic backup could not be written; the vault itself is saved.
+    #[error("cannot write a backup to {}: {}; your vault itself is saved — check that the folder exists and is writable, or choose another in Settings", folder.display(), atomic::plain(source))]
+    Backup {
+        /// The backup folder.
+        folder: PathBuf,
         /// What the OS said.
         source: io::Error,
     },
