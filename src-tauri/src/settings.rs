@@ -34,6 +34,11 @@ pub struct AppSettings {
     pub lock_on_screen_lock: bool,
     /// Lock when the window is minimised.
     pub lock_on_minimise: bool,
+    /// After every save, copy the vault file into this folder; `None`: no
+    /// automatic backups.
+    pub backup_folder: Option<String>,
+    /// How many automatic backups to keep (the oldest go first).
+    pub backups_to_keep: u32,
 }
 
 impl Default for AppSettings {
@@ -45,6 +50,8 @@ impl Default for AppSettings {
             require_passphrase_at_start: false,
             lock_on_screen_lock: true,
             lock_on_minimise: false,
+            backup_folder: None,
+            backups_to_keep: 10,
         }
     }
 }

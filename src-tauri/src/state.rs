@@ -13,17 +13,21 @@ use std::sync::{Mutex, MutexGuard};
 use tauri::{AppHandle, Manager};
 use twofold_authenticator::formats::ImportPreview;
 use twofold_authenticator::{Account, AccountId, OtpKind, unix_now};
-use twofold_authenticator::{Protection, Unlock, Vault, VaultError, VaultInfo};
+use twofold_authenticator::{Protection, RestorePreview, Unlock, Vault, VaultError, VaultInfo};
 
 use crate::clipboard::SecretClipboard;
 use crate::commands::accounts::{AccountCode, account_codes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events;
+use crate::settings::SettingsFile;
 
 pub struct AppState {
     vault_path: PathBuf,
     vault: Mutex<Option<Vault>>,
     pending_import: Mutex<Option<ImportPreview>>,
+    pending_restore: Mutex<Option<RestorePreview>>,
+    /// Why the last automatic backup failed; `None` after one that worked.
+    backup_problem: Mutex<Option<String>>,
     /// The time step of every account when codes were last pushed.
     pushed_steps: Mutex<Vec<u64>>,
     app: AppHandle,
@@ -35,6 +39,8 @@ impl AppState {
             vault_path,
             vault: Mutex::new(None),
             pending_import: Mutex::new(None),
+            pending_restore: Mutex::new(None),
+            backup_problem: Mutex::new(None),
             pushed_steps: Mutex::new(Vec::new()),
             app,
         }
@@ -84,6 +90,7 @@ impl AppState {
             vault.lock();
         }
         lock(&self.pending_import).take();
+        lock(&self.pending_restore).take();
         self.app.state::<SecretClipboard>().clear_ours();
     }
 
@@ -118,11 +125,15 @@ impl AppState {
         self.change_vault(|vault| vault.transact(change))
     }
 
-    /// Runs a change on the unlocked vault, then pushes its accounts to the
-    /// web view.
+    /// Runs a change on the unlocked vault, backs it up if Settings says
+    /// so, then pushes its accounts to the web view.
     pub fn change_vault<T>(&self, change: impl FnOnce(&mut Vault) -> AppResult<T>) -> AppResult<T> {
         let (outcome, codes) = self.with_vault(|vault| {
+            let before = (vault.info(), vault.accounts().to_vec());
             let outcome = change(vault)?;
+            if (vault.info(), vault.accounts()) != (before.0, before.1.as_slice()) {
+                self.back_up(vault);
+            }
             Ok((outcome, self.codes_of(vault)))
         })?;
         events::accounts_changed(&self.app, codes);
@@ -169,6 +180,46 @@ impl AppState {
         let now = unix_now();
         *lock(&self.pushed_steps) = time_steps(vault.accounts(), now);
         account_codes(vault.accounts(), now)
+    }
+
+    /// Copies the vault file into the backup folder Settings names, if any.
+    /// A failed backup does not undo the change (it is saved); the problem
+    /// is kept for Settings to show until a backup works again.
+    fn back_up(&self, vault: &Vault) {
+        let settings = self.app.state::<SettingsFile>().load();
+        let Some(folder) = settings.backup_folder.filter(|f| !f.trim().is_empty()) else {
+            return;
+        };
+        let keep = settings.backups_to_keep as usize;
+        *lock(&self.backup_problem) = vault
+            .back_up_to(std::path::Path::new(folder.trim()), keep)
+            .err()
+            .map(|error| error.to_string());
+    }
+
+    /// Backs the vault up now (Settings' "Back up now").
+    pub fn back_up_now(&self) -> AppResult<()> {
+        self.with_vault(|vault| {
+            self.back_up(vault);
+            Ok(())
+        })?;
+        match self.backup_problem() {
+            Some(problem) => Err(AppError::new(ErrorKind::Storage, problem)),
+            None => Ok(()),
+        }
+    }
+
+    pub fn backup_problem(&self) -> Option<String> {
+        lock(&self.backup_problem).clone()
+    }
+
+    /// Keeps a restore preview until the user confirms or cancels it.
+    pub fn hold_restore(&self, preview: RestorePreview) {
+        *lock(&self.pending_restore) = Some(preview);
+    }
+
+    pub fn take_restore(&self) -> Option<RestorePreview> {
+        lock(&self.pending_restore).take()
     }
 
     /// Keeps an import preview until the user confirms or cancels it.

@@ -45,7 +45,14 @@ export class Element {
   #path(suffix) {
     return `/session/${this.session.id}/element/${this.id}${suffix}`;
   }
-  click() {
+  /**
+   * Clicks as a user would, after scrolling the element into view: WebKit's
+   * driver does not scroll it out of a scrolled container (the rooms' <main>).
+   */
+  async click() {
+    await this.session.execute("arguments[0].scrollIntoView({ block: 'nearest' })", [
+      { [ELEMENT]: this.id },
+    ]);
     return this.session.call("POST", this.#path("/click"), {});
   }
   type(text) {

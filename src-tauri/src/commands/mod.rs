@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod backups;
 pub mod factors;
 pub mod profiles;
 pub mod sandbox;

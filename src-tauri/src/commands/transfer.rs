@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
-use twofold_authenticator::formats::{
-    self, ExportFormat, Format, FormatError, ImportPreview, Imported,
-};
-use twofold_authenticator::{Passphrase, unix_now};
+use twofold_authenticator::formats::{self, ExportFormat, Format, FormatError, ImportPreview};
+use twofold_authenticator::{OtpAuth, Passphrase, unix_now};
 use zeroize::Zeroizing;
 
 use crate::error::{AppError, AppResult, ErrorKind};
@@ -243,11 +241,15 @@ pub async fn export_accounts(
 fn hold(state: &AppState, preview: ImportPreview) -> AppResult<ImportSummary> {
     let summary = ImportSummary {
         format: preview.format.app_name().to_owned(),
-        added: preview.added.iter().map(label).collect(),
+        added: preview
+            .added
+            .iter()
+            .map(|imported| AccountLabel::from(&imported.otp))
+            .collect(),
         duplicates: preview
             .duplicates
             .iter()
-            .map(|duplicate| label(&duplicate.imported))
+            .map(|duplicate| AccountLabel::from(&duplicate.imported.otp))
             .collect(),
         unreadable: preview
             .unreadable
@@ -262,10 +264,12 @@ fn hold(state: &AppState, preview: ImportPreview) -> AppResult<ImportSummary> {
     Ok(summary)
 }
 
-fn label(imported: &Imported) -> AccountLabel {
-    AccountLabel {
-        issuer: imported.otp.issuer().map(str::to_owned),
-        name: imported.otp.name().to_owned(),
+impl From<&OtpAuth> for AccountLabel {
+    fn from(otp: &OtpAuth) -> AccountLabel {
+        AccountLabel {
+            issuer: otp.issuer().map(str::to_owned),
+            name: otp.name().to_owned(),
+        }
     }
 }
 

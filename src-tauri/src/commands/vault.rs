@@ -130,7 +130,7 @@ pub async fn change_protection(
     state: State<'_, AppState>,
     change: ProtectionChange,
 ) -> AppResult<VaultStatus> {
-    state.with_vault(|vault| {
+    state.change_vault(|vault| {
         match change {
             ProtectionChange::SetPassphrase { passphrase } => {
                 vault.set_passphrase(Passphrase::new(passphrase))

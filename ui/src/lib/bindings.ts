@@ -58,6 +58,20 @@ export const commands = {
 	 *  (see docs/vault-format.md). Async: a new passphrase takes half a second.
 	 */
 	changeProtection: (change: ProtectionChange) => typedError<VaultStatus, AppError>(__TAURI_INVOKE("change_protection", { change })),
+	listVaultBackups: () => typedError<Backups, AppError>(__TAURI_INVOKE("list_vault_backups")),
+	backUpVaultNow: () => typedError<Backups, AppError>(__TAURI_INVOKE("back_up_vault_now")),
+	/**
+	 *  Opens a backup (with its passphrase if given, else the system keyring)
+	 *  and says what restoring it would add back. Async: a passphrase takes
+	 *  half a second.
+	 */
+	previewRestore: (path: string, passphrase: string | null) => typedError<RestoreSummary, AppError>(__TAURI_INVOKE("preview_restore", { path, passphrase })),
+	/**
+	 *  Adds back what the previewed backup holds and the vault lost; returns
+	 *  how many accounts were added.
+	 */
+	applyRestore: () => typedError<number, AppError>(__TAURI_INVOKE("apply_restore")),
+	cancelRestore: () => __TAURI_INVOKE<void>("cancel_restore"),
 	getSettings: () => __TAURI_INVOKE<AppSettings>("get_settings"),
 	saveSettings: (settings: AppSettings) => typedError<AppSettings, AppError>(__TAURI_INVOKE("save_settings", { settings })),
 	listFormats: () => __TAURI_INVOKE<Formats>("list_formats"),
@@ -296,6 +310,13 @@ export type AppSettings = {
 	lockOnScreenLock?: boolean,
 	/**  Lock when the window is minimised. */
 	lockOnMinimise?: boolean,
+	/**
+	 *  After every save, copy the vault file into this folder; `None`: no
+	 *  automatic backups.
+	 */
+	backupFolder?: string | null,
+	/**  How many automatic backups to keep (the oldest go first). */
+	backupsToKeep?: number,
 };
 
 /**  Light, dark, or as the desktop says. */
@@ -318,6 +339,24 @@ export type AuthKind =
 { kind: "apiKey"; 
 /**  The key's SID. */
 keySid: string };
+
+/**  One backup file, as its header describes it (nothing is decrypted). */
+export type BackupRow = {
+	path: string,
+	/**  When the vault was saved, `YYYY-MM-DDTHH:MM:SSZ`. */
+	savedAt: string,
+	accounts: number,
+	/**  Whether the system keyring opens it (else only its passphrase). */
+	keyring: boolean,
+	passphrase: boolean,
+};
+
+export type Backups = {
+	/**  Newest first. */
+	backups: BackupRow[],
+	/**  Why the last automatic backup failed, until one works again. */
+	problem: string | null,
+};
 
 export type ChallengeSummary = {
 	sid: string,
@@ -705,6 +744,14 @@ export type ProtectionChange =
 { change: "addKeyring" } | 
 /**  Stops the system keyring from unlocking it (a passphrase must remain). */
 { change: "removeKeyring" };
+
+/**  What restoring a backup would add back. */
+export type RestoreSummary = {
+	/**  The backup's accounts the vault no longer has. */
+	missing: AccountLabel[],
+	/**  How many of its accounts the vault still has. */
+	present: number,
+};
 
 export type SandboxStatus = {
 	/**  `http://127.0.0.1:PORT`: the base URL of both Verify and Lookups. */
