@@ -331,6 +331,13 @@ fn read_steam(uri: &str, name: Option<&str>) -> Result<OtpAuth, String> {
     .map_err(|e| e.to_string())
 }
 
+fn read_content(content: &Content) -> Result<OtpAuth, String> {
+    match content.entry_type {
+        EntryType::Totp => read_totp(&content.uri),
+        EntryType::Steam => read_steam(&content.uri, content.name.as_deref()),
+    }
+}
+
 fn read_entries(entries: &[&RawValue]) -> Vec<Entry> {
     entries
         .iter()
@@ -348,11 +355,7 @@ fn read_entries(entries: &[&RawValue]) -> Vec<Entry> {
                 entry: label(),
                 reason: format!("not a Proton Authenticator entry: {}", json_reason(&e)),
             })?;
-            let otp = match entry.content.entry_type {
-                EntryType::Totp => read_totp(&entry.content.uri),
-                EntryType::Steam => read_steam(&entry.content.uri, entry.content.name.as_deref()),
-            }
-            .map_err(|reason| Unreadable {
+            let otp = read_content(&entry.content).map_err(|reason| Unreadable {
                 entry: label(),
                 reason,
             })?;
@@ -467,7 +470,10 @@ fn entry_of(account: &Account) -> Result<ProtonEntry, FormatError> {
                 )));
             }
             Content {
-                uri: Zeroizing::new(format!("steam://{}", otp.secret().to_base32())),
+                uri: Zeroizing::new(format!(
+                    "steam://{}",
+                    Zeroizing::new(otp.secret().to_base32()).as_str()
+                )),
                 entry_type: EntryType::Steam,
                 name,
             }
@@ -480,10 +486,7 @@ fn entry_of(account: &Account) -> Result<ProtonEntry, FormatError> {
     };
     // Proton reads the name out of the URI by its own rules (a colon may
     // split off an issuer): refuse what would come back different.
-    let read_back = match entry.content.entry_type {
-        EntryType::Totp => read_totp(&entry.content.uri),
-        EntryType::Steam => read_steam(&entry.content.uri, entry.content.name.as_deref()),
-    };
+    let read_back = read_content(&entry.content);
     let expected_issuer = match otp.kind() {
         OtpKind::Steam { .. } => Some(STEAM_ISSUER),
         _ => otp.issuer(),
