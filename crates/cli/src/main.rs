@@ -171,8 +171,9 @@ pub enum Command {
     /// Export every account
     Export {
         /// otpauth (text), aegis (JSON; encrypted with a password),
-        /// google-qr (PNG QR codes for Google Authenticator), or vault
-        /// (an encrypted Twofold vault backup; needs a password)
+        /// google-qr (PNG QR codes for Google Authenticator), proton (Proton
+        /// Authenticator JSON; encrypted with a password), or vault (an
+        /// encrypted Twofold vault backup; needs a password)
         #[arg(long, value_name = "F")]
         format: String,
         /// The file to write; google-qr writes FILE-1.png, FILE-2.png... when

@@ -278,6 +278,7 @@ fn export_name(format: ExportFormat) -> &'static str {
         ExportFormat::OtpauthList => "otpauth URI list (plain text)",
         ExportFormat::Aegis => "Aegis JSON (encrypted with a password, or plain)",
         ExportFormat::GoogleMigrationQr => "Google Authenticator QR codes (PNG images)",
+        ExportFormat::Proton => "Proton Authenticator JSON (encrypted with a password, or plain)",
     }
 }
 

@@ -35,6 +35,7 @@
 //! | `bitwarden` | Bitwarden JSON export (`login.totp`, `steam://` too) | plain only |
 //! | `andotp` | andOTP JSON backup | plain only |
 //! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`) | plain only |
+//! | `proton` | Proton Authenticator JSON export (`otpauth://totp` and `steam://` URIs, notes) | Argon2id + AES-256-GCM, read and written |
 
 mod aegis;
 mod andotp;
@@ -42,6 +43,7 @@ mod bitwarden;
 mod ente;
 mod google;
 mod otpauth_list;
+mod proton;
 mod twofas;
 
 use std::fmt;
@@ -75,15 +77,18 @@ pub enum Format {
     AndOtp,
     /// Ente Auth's plain-text export.
     Ente,
+    /// Proton Authenticator's JSON export, plain or encrypted.
+    Proton,
 }
 
 impl Format {
     /// Every format, in the order auto-detection tries them (most specific
     /// first: an Ente export is also an otpauth list).
-    pub const ALL: [Format; 7] = [
+    pub const ALL: [Format; 8] = [
         Format::Aegis,
         Format::TwoFas,
         Format::Bitwarden,
+        Format::Proton,
         Format::AndOtp,
         Format::GoogleMigration,
         Format::Ente,
@@ -100,6 +105,7 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::AndOtp => "andotp",
             Format::Ente => "ente",
+            Format::Proton => "proton",
         }
     }
 
@@ -113,6 +119,7 @@ impl Format {
             Format::Bitwarden => "Bitwarden",
             Format::AndOtp => "andOTP",
             Format::Ente => "Ente Auth",
+            Format::Proton => "Proton Authenticator",
         }
     }
 
@@ -126,6 +133,7 @@ impl Format {
             Format::Bitwarden => &bitwarden::Bitwarden,
             Format::AndOtp => &andotp::AndOtp,
             Format::Ente => &ente::Ente,
+            Format::Proton => &proton::Proton,
         }
     }
 }
@@ -159,14 +167,17 @@ pub enum ExportFormat {
     /// PNG images of Google Authenticator migration QR codes, to scan with
     /// a phone (Google Authenticator, Aegis, 2FAS and others read them).
     GoogleMigrationQr,
+    /// A Proton Authenticator JSON export: encrypted when a password is given.
+    Proton,
 }
 
 impl ExportFormat {
     /// Every export format.
-    pub const ALL: [ExportFormat; 3] = [
+    pub const ALL: [ExportFormat; 4] = [
         ExportFormat::OtpauthList,
         ExportFormat::Aegis,
         ExportFormat::GoogleMigrationQr,
+        ExportFormat::Proton,
     ];
 
     /// The short name used on the command line.
@@ -175,6 +186,7 @@ impl ExportFormat {
             ExportFormat::OtpauthList => "otpauth",
             ExportFormat::Aegis => "aegis",
             ExportFormat::GoogleMigrationQr => "google-qr",
+            ExportFormat::Proton => "proton",
         }
     }
 
@@ -184,12 +196,13 @@ impl ExportFormat {
             ExportFormat::OtpauthList => "txt",
             ExportFormat::Aegis => "json",
             ExportFormat::GoogleMigrationQr => "png",
+            ExportFormat::Proton => "json",
         }
     }
 
     /// Whether a password encrypts this format (the others refuse one).
     pub fn encrypts(self) -> bool {
-        self == ExportFormat::Aegis
+        matches!(self, ExportFormat::Aegis | ExportFormat::Proton)
     }
 
     /// The module that writes this format.
@@ -198,6 +211,7 @@ impl ExportFormat {
             ExportFormat::OtpauthList => &otpauth_list::OtpauthList,
             ExportFormat::Aegis => &aegis::Aegis,
             ExportFormat::GoogleMigrationQr => &google::GoogleMigration,
+            ExportFormat::Proton => &proton::Proton,
         }
     }
 }

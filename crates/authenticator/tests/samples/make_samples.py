@@ -6,7 +6,9 @@ Python's hashlib.scrypt and the `cryptography` package), so the importers
 are checked against a second implementation, not against themselves.
 
 Fixed salts and nonces keep the output stable: re-running gives the same
-files. Run: python3 make_samples.py (needs `pip install cryptography`).
+files. Run: python3 make_samples.py (needs `pip install cryptography
+argon2-cffi`: `cryptography` for AES-GCM, `argon2-cffi` for Proton
+Authenticator's Argon2id).
 """
 import base64
 import hashlib
@@ -14,6 +16,7 @@ import json
 import os
 import urllib.parse
 
+from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -209,6 +212,52 @@ def ente():
     write("ente.txt", "\n".join(lines) + "\n")
 
 
+# --- Proton Authenticator --------------------------------------------------
+# As proton-pass-common's proton-authenticator crate writes them
+# (src/entry/exporter.rs, src/entry/password_exporter.rs, src/crypto.rs,
+# proton-pass-totp/src/totp.rs). Proton has no HOTP, so Bank is left out; it
+# has no tags or favourites. It keeps notes: dave's Steam entry has one.
+PROTON_NOTES = {"dave": "moved from the Steam app"}
+
+
+def proton_plain():
+    entries = []
+    for i, (issuer, name, secret, kind, algo, digits, factor, _tags, _note) in enumerate(ACCOUNTS):
+        if kind == "hotp":
+            continue
+        if kind == "steam":
+            content = {"uri": f"steam://{secret}", "entry_type": "Steam", "name": name}
+        else:
+            # TOTP::to_uri: the name alone in the path (urlencoding), the rest
+            # form-encoded query pairs (the url crate), every parameter given.
+            totp = (f"otpauth://totp/{urllib.parse.quote(name, safe='')}?secret={secret}"
+                    f"&issuer={urllib.parse.quote_plus(issuer, safe='*')}"
+                    f"&algorithm={algo}&digits={digits}&period={factor}")
+            content = {"uri": totp, "entry_type": "Totp", "name": name}
+        entries.append({"id": f"c0000000-0000-4000-8000-00000000000{i}", "content": content,
+                        "note": PROTON_NOTES.get(name)})
+    return json.dumps({"version": 1, "entries": entries}, separators=(",", ":"), ensure_ascii=False)
+
+
+def proton_encrypted(plain, tamper=False):
+    salt, nonce = bytes(range(200, 216)), bytes(range(40, 52))
+    key = hash_secret_raw(AEGIS_PASSWORD.encode(), salt, time_cost=2, memory_cost=19 * 1024,
+                          parallelism=1, hash_len=32, type=Type.ID, version=19)
+    sealed = AESGCM(key).encrypt(nonce, plain.encode(), b"proton.authenticator.export.v1")
+    if tamper:
+        sealed = sealed[:-1] + bytes([sealed[-1] ^ 1])  # one bit of the tag flipped
+    content = base64.b64encode(nonce + sealed).decode()
+    return json.dumps({"version": 1, "salt": base64.b64encode(salt).decode(), "content": content},
+                      separators=(",", ":"))
+
+
+def proton():
+    plain = proton_plain()
+    write("proton.json", plain)
+    write("proton-encrypted.json", proton_encrypted(plain))
+    write("proton-tampered.json", proton_encrypted(plain, tamper=True))
+
+
 if __name__ == "__main__":
     otpauth_list()
     google_migration()
@@ -217,3 +266,4 @@ if __name__ == "__main__":
     bitwarden()
     andotp()
     ente()
+    proton()
