@@ -274,6 +274,7 @@ fn export_name(format: ExportFormat) -> &'static str {
         ExportFormat::OtpauthList => "otpauth URI list (plain text)",
         ExportFormat::Aegis => "Aegis JSON (encrypted with a password, or plain)",
         ExportFormat::GoogleMigrationQr => "Google Authenticator QR codes (PNG images)",
+        ExportFormat::Ente => "Ente Auth plain text (tags, notes and pins kept)",
     }
 }
 

@@ -31,17 +31,19 @@
 //! | `otpauth` | one `otpauth://` URI per line | no |
 //! | `google` | `otpauth-migration://offline?data=…` lines (or QR codes) | no |
 //! | `aegis` | Aegis JSON vault export (`docs/vault.md`) | scrypt + AES-256-GCM, read and written |
-//! | `2fas` | 2FAS `.2fas` backup | plain only |
+//! | `2fas` | 2FAS `.2fas` backup | PBKDF2-SHA256 + AES-256-GCM, read |
 //! | `bitwarden` | Bitwarden JSON export (`login.totp`, `steam://` too) | plain only |
-//! | `andotp` | andOTP JSON backup | plain only |
-//! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`) | plain only |
+//! | `andotp` | andOTP JSON backup, or its binary `.json.aes` | PBKDF2-SHA1 (or SHA-256) + AES-256-GCM, read |
+//! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`), written too, or its encrypted JSON | Argon2id + libsodium secretstream, read |
 
 mod aegis;
 mod andotp;
 mod bitwarden;
+mod crypto;
 mod ente;
 mod google;
 mod otpauth_list;
+mod secretstream;
 mod twofas;
 
 use std::fmt;
@@ -71,9 +73,9 @@ pub enum Format {
     TwoFas,
     /// Bitwarden's JSON vault export.
     Bitwarden,
-    /// andOTP's JSON backup.
+    /// andOTP's backup, plain JSON or encrypted.
     AndOtp,
-    /// Ente Auth's plain-text export.
+    /// Ente Auth's export, plain text or encrypted.
     Ente,
 }
 
@@ -159,14 +161,18 @@ pub enum ExportFormat {
     /// PNG images of Google Authenticator migration QR codes, to scan with
     /// a phone (Google Authenticator, Aegis, 2FAS and others read them).
     GoogleMigrationQr,
+    /// Ente Auth's plain-text export: otpauth URIs with Ente's `codeDisplay`
+    /// (tags, note, pinned). Never encrypted: keep it safe.
+    Ente,
 }
 
 impl ExportFormat {
     /// Every export format.
-    pub const ALL: [ExportFormat; 3] = [
+    pub const ALL: [ExportFormat; 4] = [
         ExportFormat::OtpauthList,
         ExportFormat::Aegis,
         ExportFormat::GoogleMigrationQr,
+        ExportFormat::Ente,
     ];
 
     /// The short name used on the command line.
@@ -175,6 +181,7 @@ impl ExportFormat {
             ExportFormat::OtpauthList => "otpauth",
             ExportFormat::Aegis => "aegis",
             ExportFormat::GoogleMigrationQr => "google-qr",
+            ExportFormat::Ente => "ente",
         }
     }
 
@@ -184,6 +191,7 @@ impl ExportFormat {
             ExportFormat::OtpauthList => "txt",
             ExportFormat::Aegis => "json",
             ExportFormat::GoogleMigrationQr => "png",
+            ExportFormat::Ente => "txt",
         }
     }
 
@@ -198,6 +206,7 @@ impl ExportFormat {
             ExportFormat::OtpauthList => &otpauth_list::OtpauthList,
             ExportFormat::Aegis => &aegis::Aegis,
             ExportFormat::GoogleMigrationQr => &google::GoogleMigration,
+            ExportFormat::Ente => &ente::Ente,
         }
     }
 }
@@ -271,7 +280,7 @@ pub enum FormatError {
         /// The format being read.
         format: Format,
     },
-    /// A feature of the format we do not read, e.g. encrypted 2FAS backups.
+    /// A feature of the format we do not read, e.g. encrypted Bitwarden exports.
     #[error("{format}: {what} is not supported; {advice}")]
     Unsupported {
         /// The format being read or written.
