@@ -21,7 +21,7 @@ use chacha20::cipher::{KeyIvInit, StreamCipher, StreamCipherSeek};
 use chacha20::{ChaCha20, R20, hchacha};
 use poly1305::Poly1305;
 use poly1305::universal_hash::KeyInit;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// `crypto_secretstream_xchacha20poly1305_HEADERBYTES`.
 pub(super) const HEADER_LEN: usize = 24;
@@ -44,15 +44,13 @@ pub(super) fn pull_first(
     let (ciphertext, mac) = rest.split_at(ciphertext_len);
 
     let (nonce_input, inonce) = header.split_at(16);
-    let mut stream_key = Zeroizing::new([0u8; 32]);
-    stream_key.copy_from_slice(&hchacha::<R20>(
-        &(*key).into(),
-        nonce_input.try_into().ok()?,
-    ));
+    let mut derived = hchacha::<R20>(key.into(), nonce_input.try_into().ok()?);
+    let stream_key = Zeroizing::new(<[u8; 32]>::from(derived));
+    derived.as_mut_slice().zeroize();
     let mut nonce = [0u8; 12];
     nonce[..4].copy_from_slice(&1u32.to_le_bytes());
     nonce[4..].copy_from_slice(inonce);
-    let mut chacha = ChaCha20::new(&(*stream_key).into(), &nonce.into());
+    let mut chacha = ChaCha20::new((&*stream_key).into(), &nonce.into());
 
     let mut mac_key = Zeroizing::new([0u8; 32]);
     chacha.apply_keystream(mac_key.as_mut());
@@ -70,7 +68,7 @@ pub(super) fn pull_first(
     authenticated.resize(authenticated.len() + padding, 0);
     authenticated.extend_from_slice(&0u64.to_le_bytes());
     authenticated.extend_from_slice(&((BLOCK_LEN + ciphertext.len()) as u64).to_le_bytes());
-    let expected = Poly1305::new(&(*mac_key).into()).compute_unpadded(&authenticated);
+    let expected = Poly1305::new((&*mac_key).into()).compute_unpadded(&authenticated);
     let difference = expected
         .iter()
         .zip(mac)
