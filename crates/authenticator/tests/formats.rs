@@ -274,21 +274,7 @@ fn hostile_scrypt_cost_is_refused_before_deriving() {
 }
 
 #[test]
-fn encrypted_twofas_and_bitwarden_exports_are_refused_with_advice() {
-    let twofas = br#"{"services":[],"servicesEncrypted":"abc:def:ghi","schemaVersion":4}"#;
-    let err = formats::import(twofas, None, None, &[]).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            FormatError::Unsupported {
-                format: Format::TwoFas,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(err.to_string().contains("without a password"));
-
+fn encrypted_bitwarden_exports_are_refused_with_advice() {
     let bitwarden = br#"{"encrypted":true,"encKeyValidation_DO_NOT_EDIT":"x","items":[]}"#;
     let err = formats::import(bitwarden, None, None, &[]).unwrap_err();
     assert!(

@@ -77,7 +77,7 @@ proptest! {
     }
 
     #[test]
-    fn importers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), which in 0usize..7) {
+    fn importers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512), which in 0..Format::ALL.len()) {
         let _ = formats::import(&bytes, Some(Format::ALL[which]), Some("pw"), &[]);
         let _ = formats::import(&bytes, None, None, &[]);
     }
@@ -86,7 +86,7 @@ proptest! {
     fn json_shaped_input_never_panics(
         key in "(header|db|services|schemaVersion|items|encrypted|secret|label|entries|slots)",
         value in "(null|true|1|-1|\"x\"|\\[\\]|\\{\\}|\"JBSWY3DP\")",
-        which in 0usize..7,
+        which in 0..Format::ALL.len(),
     ) {
         let text = format!(r#"{{"{key}": {value}, "db": {{"version": 1, "entries": [{{"{key}": {value}}}]}}, "items": [{value}]}}"#);
         let _ = formats::import(text.as_bytes(), Some(Format::ALL[which]), Some("pw"), &[]);

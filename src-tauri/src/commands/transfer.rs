@@ -279,6 +279,7 @@ fn export_name(format: ExportFormat) -> &'static str {
         ExportFormat::Aegis => "Aegis JSON (encrypted with a password, or plain)",
         ExportFormat::GoogleMigrationQr => "Google Authenticator QR codes (PNG images)",
         ExportFormat::Proton => "Proton Authenticator JSON (encrypted with a password, or plain)",
+        ExportFormat::Ente => "Ente Auth plain text (tags, notes and pins kept)",
     }
 }
 

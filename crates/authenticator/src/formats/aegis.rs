@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use zeroize::Zeroizing;
 
+use super::crypto::aes_256_gcm_open;
 use super::{
     AccountFields, Entry, ExportFile, Exporter, Format, FormatError, Imported, Importer,
     Unreadable, entry_label, json_containing, json_reason, parse_json, random_bytes,
@@ -172,16 +173,7 @@ fn open(key: &[u8; 32], params: &KeyParams, ciphertext: &[u8]) -> Option<Zeroizi
     let mut sealed = Vec::with_capacity(ciphertext.len() + tag.len());
     sealed.extend_from_slice(ciphertext);
     sealed.extend_from_slice(&tag);
-    Aes256Gcm::new(&Key::<Aes256Gcm>::from(*key))
-        .decrypt(
-            &Nonce::from(nonce),
-            Payload {
-                msg: &sealed,
-                aad: &[],
-            },
-        )
-        .ok()
-        .map(Zeroizing::new)
+    aes_256_gcm_open(key, &nonce, &sealed)
 }
 
 /// AES-256-GCM, returning the ciphertext and Aegis's detached nonce and tag.

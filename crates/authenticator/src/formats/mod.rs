@@ -31,19 +31,21 @@
 //! | `otpauth` | one `otpauth://` URI per line | no |
 //! | `google` | `otpauth-migration://offline?data=…` lines (or QR codes) | no |
 //! | `aegis` | Aegis JSON vault export (`docs/vault.md`) | scrypt + AES-256-GCM, read and written |
-//! | `2fas` | 2FAS `.2fas` backup | plain only |
+//! | `2fas` | 2FAS `.2fas` backup | PBKDF2-SHA256 + AES-256-GCM, read |
 //! | `bitwarden` | Bitwarden JSON export (`login.totp`, `steam://` too) | plain only |
-//! | `andotp` | andOTP JSON backup | plain only |
-//! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`) | plain only |
+//! | `andotp` | andOTP JSON backup, or its binary `.json.aes` | PBKDF2-SHA1 (or SHA-256) + AES-256-GCM, read |
+//! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`), written too, or its encrypted JSON | Argon2id + libsodium secretstream, read |
 //! | `proton` | Proton Authenticator JSON export (`otpauth://totp` and `steam://` URIs, notes) | Argon2id + AES-256-GCM, read and written |
 
 mod aegis;
 mod andotp;
 mod bitwarden;
+mod crypto;
 mod ente;
 mod google;
 mod otpauth_list;
 mod proton;
+mod secretstream;
 mod twofas;
 
 use std::fmt;
@@ -73,9 +75,9 @@ pub enum Format {
     TwoFas,
     /// Bitwarden's JSON vault export.
     Bitwarden,
-    /// andOTP's JSON backup.
+    /// andOTP's backup, plain JSON or encrypted.
     AndOtp,
-    /// Ente Auth's plain-text export.
+    /// Ente Auth's export, plain text or encrypted.
     Ente,
     /// Proton Authenticator's JSON export, plain or encrypted.
     Proton,
@@ -169,15 +171,19 @@ pub enum ExportFormat {
     GoogleMigrationQr,
     /// A Proton Authenticator JSON export: encrypted when a password is given.
     Proton,
+    /// Ente Auth's plain-text export: otpauth URIs with Ente's `codeDisplay`
+    /// (tags, note, pinned). Never encrypted: keep it safe.
+    Ente,
 }
 
 impl ExportFormat {
     /// Every export format.
-    pub const ALL: [ExportFormat; 4] = [
+    pub const ALL: [ExportFormat; 5] = [
         ExportFormat::OtpauthList,
         ExportFormat::Aegis,
         ExportFormat::GoogleMigrationQr,
         ExportFormat::Proton,
+        ExportFormat::Ente,
     ];
 
     /// The short name used on the command line.
@@ -187,6 +193,7 @@ impl ExportFormat {
             ExportFormat::Aegis => "aegis",
             ExportFormat::GoogleMigrationQr => "google-qr",
             ExportFormat::Proton => "proton",
+            ExportFormat::Ente => "ente",
         }
     }
 
@@ -197,6 +204,7 @@ impl ExportFormat {
             ExportFormat::Aegis => "json",
             ExportFormat::GoogleMigrationQr => "png",
             ExportFormat::Proton => "json",
+            ExportFormat::Ente => "txt",
         }
     }
 
@@ -212,6 +220,7 @@ impl ExportFormat {
             ExportFormat::Aegis => &aegis::Aegis,
             ExportFormat::GoogleMigrationQr => &google::GoogleMigration,
             ExportFormat::Proton => &proton::Proton,
+            ExportFormat::Ente => &ente::Ente,
         }
     }
 }
@@ -285,7 +294,7 @@ pub enum FormatError {
         /// The format being read.
         format: Format,
     },
-    /// A feature of the format we do not read, e.g. encrypted 2FAS backups.
+    /// A feature of the format we do not read, e.g. encrypted Bitwarden exports.
     #[error("{format}: {what} is not supported; {advice}")]
     Unsupported {
         /// The format being read or written.

@@ -2,12 +2,23 @@
 //! "schemaVersion": 4, ...}`. Each service has a base32 `secret`, a `name`
 //! (the service) and `otp` {`account`/`label`, `issuer`, `digits`, `period`,
 //! `counter`, `algorithm`, `tokenType` TOTP/HOTP/STEAM}; `groupId` points
-//! into `groups` {`id`, `name`}. Encrypted backups keep the services in
-//! `servicesEncrypted` instead.
+//! into `groups` {`id`, `name`}.
+//!
+//! A backup made with a password has `services` empty and the services'
+//! JSON array in `servicesEncrypted`, "base64(ciphertext and tag):
+//! base64(salt):base64(IV)": AES-256-GCM under PBKDF2-HMAC-SHA256(password,
+//! salt, 10,000 rounds, 32 bytes), as 2fas-android writes it in
+//! `core/cipher/src/main/java/com/twofasapp/cipher/backup/BackupCipherImpl.kt`,
+//! `backup/internal/BackupKeyGeneratorPbkdf.kt` and `internal/CipherAes.kt`
+//! (Aegis's `TwoFASImporter.java` reads it the same way). The `reference`
+//! field, a fixed text sealed with the same key, is not needed to open it.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
+use super::crypto::{aes_256_gcm_open, pbkdf2_sha256};
 use super::{
     AccountFields, Entry, Format, FormatError, Imported, Importer, Unreadable, entry_label,
     json_containing, parse_json,
@@ -16,9 +27,13 @@ use super::{
 /// The 2FAS format.
 pub(super) struct TwoFas;
 
+/// 2FAS's fixed PBKDF2 cost.
+const PBKDF2_ROUNDS: u32 = 10_000;
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Backup {
+    #[serde(default)]
     services: Vec<Service>,
     #[serde(default)]
     groups: Vec<Group>,
@@ -60,20 +75,25 @@ impl Importer for TwoFas {
     }
 
     fn detect(&self, bytes: &[u8]) -> bool {
-        json_containing(bytes, "\"services\"") && json_containing(bytes, "\"schemaVersion\"")
+        (json_containing(bytes, "\"services\"") || json_containing(bytes, "\"servicesEncrypted\""))
+            && json_containing(bytes, "\"schemaVersion\"")
     }
 
-    fn read(&self, bytes: &[u8], _password: Option<&str>) -> Result<Vec<Entry>, FormatError> {
+    fn read(&self, bytes: &[u8], password: Option<&str>) -> Result<Vec<Entry>, FormatError> {
         let backup: Backup = parse_json(Format::TwoFas, bytes)?;
-        if backup.services_encrypted.is_some() {
-            return Err(FormatError::Unsupported {
-                format: Format::TwoFas,
-                what: "an encrypted backup".to_owned(),
-                advice: "in 2FAS, export again without a password",
-            });
-        }
-        Ok(backup
-            .services
+        let decrypted;
+        let services = match &backup.services_encrypted {
+            None => &backup.services,
+            Some(sealed) => {
+                let password = password.ok_or(FormatError::PasswordNeeded {
+                    format: Format::TwoFas,
+                })?;
+                let json = open(sealed, password)?;
+                decrypted = parse_json::<Vec<Service>>(Format::TwoFas, &json)?;
+                &decrypted
+            }
+        };
+        Ok(services
             .iter()
             .enumerate()
             .map(|(index, service)| {
@@ -117,4 +137,35 @@ impl Importer for TwoFas {
             })
             .collect())
     }
+}
+
+fn layout(reason: &str) -> FormatError {
+    FormatError::Layout {
+        format: Format::TwoFas,
+        reason: reason.to_owned(),
+    }
+}
+
+/// The services' JSON from `servicesEncrypted`.
+fn open(sealed: &str, password: &str) -> Result<Zeroizing<Vec<u8>>, FormatError> {
+    let mut parts = sealed.split(':');
+    let mut part = |name: &str| {
+        parts
+            .next()
+            .and_then(|part| BASE64.decode(part.trim()).ok())
+            .ok_or_else(|| {
+                layout(&format!(
+                    "servicesEncrypted has no base64 {name} (it should be \"data:salt:iv\")"
+                ))
+            })
+    };
+    let ciphertext = part("data")?;
+    let salt = part("salt")?;
+    let iv: [u8; 12] = part("IV")?
+        .try_into()
+        .map_err(|_| layout("servicesEncrypted's IV is not 12 bytes"))?;
+    let key = pbkdf2_sha256(password, &salt, PBKDF2_ROUNDS);
+    aes_256_gcm_open(&key, &iv, &ciphertext).ok_or(FormatError::WrongPassword {
+        format: Format::TwoFas,
+    })
 }

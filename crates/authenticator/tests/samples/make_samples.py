@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Writes the import samples in this folder: the same five accounts in each
 app's published export layout. Independent of Twofold's code on purpose
-(the Google protobuf is encoded by hand here, the Aegis encryption uses
-Python's hashlib.scrypt and the `cryptography` package), so the importers
-are checked against a second implementation, not against themselves.
+(the Google protobuf is encoded by hand here, the Aegis, 2FAS and andOTP
+encryption uses Python's hashlib and the `cryptography` package, Ente's uses
+libsodium through PyNaCl), so the importers are checked against a second
+implementation, not against themselves.
 
 Fixed salts and nonces keep the output stable: re-running gives the same
-files. Run: python3 make_samples.py (needs `pip install cryptography
-argon2-cffi`: `cryptography` for AES-GCM, `argon2-cffi` for Proton
-Authenticator's Argon2id).
+files. Run: python3 make_samples.py (needs `pip install cryptography pynacl
+argon2-cffi`: `cryptography` for AES-GCM, PyNaCl for Ente's libsodium,
+`argon2-cffi` for Proton Authenticator's Argon2id).
 """
 import base64
 import hashlib
@@ -16,6 +17,10 @@ import json
 import os
 import urllib.parse
 
+import struct
+
+import nacl.bindings as sodium
+import nacl.pwhash
 from argon2.low_level import Type, hash_secret_raw
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -145,7 +150,7 @@ def aegis():
 
 
 # --- 2FAS ------------------------------------------------------------------
-def twofas():
+def twofas_services():
     services = []
     for i, (issuer, name, secret, kind, algo, digits, factor, tags, _note) in enumerate(ACCOUNTS):
         otp = {"label": name, "account": name, "issuer": issuer, "digits": digits,
@@ -157,10 +162,39 @@ def twofas():
         if "Work" in tags:
             service["groupId"] = "group-work"
         services.append(service)
-    backup = {"services": services, "groups": [{"id": "group-work", "name": "Work", "isExpanded": True}],
-              "updatedAt": 1700000000999, "schemaVersion": 4, "appVersionCode": 5000009,
-              "appVersionName": "5.1.0", "appOrigin": "android"}
-    write("2fas.2fas", json.dumps(backup, ensure_ascii=False))
+    return services
+
+
+def twofas_backup(services):
+    return {"services": services, "groups": [{"id": "group-work", "name": "Work", "isExpanded": True}],
+            "updatedAt": 1700000000999, "schemaVersion": 4, "appVersionCode": 5000009,
+            "appVersionName": "5.1.0", "appOrigin": "android"}
+
+
+def twofas():
+    write("2fas.2fas", json.dumps(twofas_backup(twofas_services()), ensure_ascii=False))
+
+
+def twofas_encrypted():
+    # 2fas-android BackupCipherImpl: PBKDF2WithHmacSHA256, 10000 rounds, 256-bit key;
+    # AES/GCM/NoPadding, 12-byte IV, tag after the ciphertext; "data:salt:iv" in base64.
+    salt = bytes(range(200, 232))
+    key = hashlib.pbkdf2_hmac("sha256", AEGIS_PASSWORD.encode(), salt, 10000, 32)
+    b64 = lambda b: base64.b64encode(b).decode()
+
+    def seal(iv, text):
+        return f"{b64(AESGCM(key).encrypt(iv, text.encode(), None))}:{b64(salt)}:{b64(iv)}"
+
+    backup = twofas_backup([])
+    backup["servicesEncrypted"] = seal(bytes(range(40, 52)), json.dumps(twofas_services(), ensure_ascii=False))
+    backup["reference"] = seal(bytes(range(52, 64)), "twofold sample reference text")
+    write("2fas-encrypted.2fas", json.dumps(backup, ensure_ascii=False))
+    # The same backup with the last byte of the GCM tag flipped.
+    data, rest = backup["servicesEncrypted"].split(":", 1)
+    sealed = bytearray(base64.b64decode(data))
+    sealed[-1] ^= 0x01
+    backup["servicesEncrypted"] = f"{b64(bytes(sealed))}:{rest}"
+    write("2fas-encrypted-broken.2fas", json.dumps(backup, ensure_ascii=False))
 
 
 # --- Bitwarden -------------------------------------------------------------
@@ -185,7 +219,7 @@ def bitwarden():
 
 
 # --- andOTP ----------------------------------------------------------------
-def andotp():
+def andotp_entries():
     entries = []
     for issuer, name, secret, kind, algo, digits, factor, tags, _note in ACCOUNTS:
         entry = {"secret": secret + "=" * (-len(secret) % 8), "issuer": issuer, "label": name,
@@ -196,20 +230,119 @@ def andotp():
         else:
             entry["period"] = factor
         entries.append(entry)
-    write("andotp.json", json.dumps(entries, ensure_ascii=False))
+    return json.dumps(entries, ensure_ascii=False)
+
+
+def andotp():
+    write("andotp.json", andotp_entries())
+
+
+def write_bytes(name, data):
+    with open(os.path.join(HERE, name), "wb") as f:
+        f.write(data)
+
+
+def andotp_encrypted():
+    # andOTP BackupHelper.backupToFile: iterations (4 bytes, big-endian, drawn from
+    # 140000-160000), salt (12), then EncryptionHelper.encrypt: IV (12) + AES-GCM
+    # ciphertext and tag, key PBKDF2WithHmacSHA1(password, salt, iterations, 256 bits).
+    iterations, salt, iv = 140000, bytes(range(60, 72)), bytes(range(72, 84))
+    key = hashlib.pbkdf2_hmac("sha1", AEGIS_PASSWORD.encode(), salt, iterations, 32)
+    sealed = AESGCM(key).encrypt(iv, andotp_entries().encode(), None)
+    data = struct.pack(">I", iterations) + salt + iv + sealed
+    write_bytes("andotp-encrypted.json.aes", data)
+    write_bytes("andotp-encrypted-broken.json.aes", data[:-10])  # cut short
+    # Before 0.8 (EncryptionHelper.generateSymmetricKeyFromPassword): IV + sealed
+    # under SHA-256(password), no iteration count or salt.
+    old_key = hashlib.sha256(AEGIS_PASSWORD.encode()).digest()
+    old_iv = bytes(range(84, 96))
+    write_bytes("andotp-encrypted-old.json.aes", old_iv + AESGCM(old_key).encrypt(old_iv, andotp_entries().encode(), None))
 
 
 # --- Ente Auth -------------------------------------------------------------
-def ente():
+def ente_lines():
+    # Ente writes its query parameters form-encoded (Dart's Uri.replace): `+` for spaces.
+    def display(d):
+        return "&codeDisplay=" + urllib.parse.quote_plus(json.dumps(d, separators=(",", ":")))
     lines = []
     for i, (issuer, name, secret, kind, algo, digits, factor, tags, note) in enumerate(ACCOUNTS):
-        display = {"pinned": i == 0, "trashed": False, "lastUsedAt": 0, "tapCount": 0, "tags": tags, "note": note}
-        extra = "&codeDisplay=" + urllib.parse.quote(json.dumps(display, separators=(",", ":")), safe="")
-        lines.append(uri(issuer, name, secret, kind, algo, digits, factor, extra))
+        shown = {"pinned": i == 0, "trashed": False, "lastUsedAt": 0, "tapCount": 0, "tags": tags, "note": note}
+        line = uri(issuer, name, secret, kind, algo, digits, factor, display(shown))
+        if kind == "steam":  # Ente's Code model: the URI's type says Steam
+            line = line.replace("otpauth://totp/", "otpauth://steam/").replace("&encoder=steam", "")
+        lines.append(line)
     trashed = {"pinned": False, "trashed": True, "lastUsedAt": 0, "tapCount": 0, "tags": []}
-    lines.append(uri("Old", "gone", "MZXW6YTBOI", "totp", "SHA1", 6, 30,
-                     "&codeDisplay=" + urllib.parse.quote(json.dumps(trashed, separators=(",", ":")), safe="")))
-    write("ente.txt", "\n".join(lines) + "\n")
+    lines.append(uri("Old", "gone", "MZXW6YTBOI", "totp", "SHA1", 6, 30, display(trashed)))
+    return "\n".join(lines) + "\n"
+
+
+def ente():
+    write("ente.txt", ente_lines())
+
+
+def hchacha20(key, nonce16):
+    """HChaCha20 (draft-irtf-cfrg-xchacha), to give libsodium's secretstream a fixed header."""
+    def rotl(v, n):
+        return ((v << n) & 0xFFFFFFFF) | (v >> (32 - n))
+
+    def quarter(s, a, b, c, d):
+        s[a] = (s[a] + s[b]) & 0xFFFFFFFF; s[d] = rotl(s[d] ^ s[a], 16)
+        s[c] = (s[c] + s[d]) & 0xFFFFFFFF; s[b] = rotl(s[b] ^ s[c], 12)
+        s[a] = (s[a] + s[b]) & 0xFFFFFFFF; s[d] = rotl(s[d] ^ s[a], 8)
+        s[c] = (s[c] + s[d]) & 0xFFFFFFFF; s[b] = rotl(s[b] ^ s[c], 7)
+
+    s = [0x61707865, 0x3320646E, 0x79622D32, 0x6B206574]
+    s += list(struct.unpack("<8I", key)) + list(struct.unpack("<4I", nonce16))
+    for _ in range(10):
+        quarter(s, 0, 4, 8, 12); quarter(s, 1, 5, 9, 13); quarter(s, 2, 6, 10, 14); quarter(s, 3, 7, 11, 15)
+        quarter(s, 0, 5, 10, 15); quarter(s, 1, 6, 11, 12); quarter(s, 2, 7, 8, 13); quarter(s, 3, 4, 9, 14)
+    return struct.pack("<8I", *(s[0:4] + s[12:16]))
+
+
+def secretstream_push(key, header, message, tag):
+    """One message of libsodium's crypto_secretstream_xchacha20poly1305, sealed by
+    libsodium itself; only the header is chosen here (libsodium draws it at random):
+    its state, {key HChaCha20(key, header[:16]), nonce counter 1 + header[16:]}, is
+    set to match. libsodium then opens it from the header alone, which checks that."""
+    state = sodium.crypto_secretstream_xchacha20poly1305_state()
+    sodium.crypto_secretstream_xchacha20poly1305_init_push(state, key)
+    state.statebuf[0:44] = hchacha20(key, header[:16]) + struct.pack("<I", 1) + header[16:]
+    sealed = sodium.crypto_secretstream_xchacha20poly1305_push(state, message, None, tag)
+    pull = sodium.crypto_secretstream_xchacha20poly1305_state()
+    sodium.crypto_secretstream_xchacha20poly1305_init_pull(pull, header, key)
+    assert sodium.crypto_secretstream_xchacha20poly1305_pull(pull, sealed, None) == (message, tag)
+    return sealed
+
+
+def secretstream_vectors():
+    final = sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+    vectors = []
+    for n, length in enumerate([0, 1, 15, 16, 17, 24, 63, 64, 100]):
+        key, header = bytes((7 * n + i) % 256 for i in range(32)), bytes((11 * n + i + 3) % 256 for i in range(24))
+        message = bytes((n + i * 13) % 256 for i in range(length))
+        tag = final if n % 3 else sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+        sealed = secretstream_push(key, header, message, tag)
+        vectors.append({"key": key.hex(), "header": header.hex(), "sealed": sealed.hex(),
+                        "plaintext": message.hex(), "tag": tag})
+    write("secretstream-vectors.json", json.dumps(vectors, indent=1) + "\n")
+
+
+def ente_encrypted():
+    # Ente export_widget.dart: Argon2id key (libsodium crypto_pwhash; small costs so the
+    # tests are quick, Ente itself uses up to 1 GiB), the plain-text export as one final
+    # secretstream message; ente.dart's field names, base64 throughout.
+    ops_limit, mem_limit = 2, 16 << 20
+    salt, header = bytes(range(120, 136)), bytes(range(136, 160))
+    key = nacl.pwhash.argon2id.kdf(32, AEGIS_PASSWORD.encode(), salt, opslimit=ops_limit, memlimit=mem_limit)
+    sealed = secretstream_push(key, header, ente_lines().encode(), sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+    b64 = lambda b: base64.b64encode(b).decode()
+    export = {"version": 1, "kdfParams": {"memLimit": mem_limit, "opsLimit": ops_limit, "salt": b64(salt)},
+              "encryptedData": b64(sealed), "encryptionNonce": b64(header)}
+    write("ente-encrypted.json", json.dumps(export))
+    broken = bytearray(sealed)
+    broken[len(broken) // 2] ^= 0x01
+    export["encryptedData"] = b64(bytes(broken))
+    write("ente-encrypted-broken.json", json.dumps(export))
 
 
 # --- Proton Authenticator --------------------------------------------------
@@ -263,7 +396,11 @@ if __name__ == "__main__":
     google_migration()
     aegis()
     twofas()
+    twofas_encrypted()
     bitwarden()
     andotp()
+    andotp_encrypted()
     ente()
     proton()
+    ente_encrypted()
+    secretstream_vectors()
