@@ -32,16 +32,25 @@
 //! | `google` | `otpauth-migration://offline?data=…` lines (or QR codes) | no |
 //! | `aegis` | Aegis JSON vault export (`docs/vault.md`) | scrypt + AES-256-GCM, read and written |
 //! | `2fas` | 2FAS `.2fas` backup | plain only |
-//! | `bitwarden` | Bitwarden JSON export (`login.totp`, `steam://` too) | plain only |
+//! | `bitwarden` | Bitwarden JSON or CSV export (`login.totp`, `steam://` too) | plain only |
 //! | `andotp` | andOTP JSON backup | plain only |
+//! | `freeotpplus` | FreeOTP+ JSON backup (secrets as signed bytes, `tokenOrder`) | plain only |
+//! | `stratum` | Stratum (Authenticator Pro) backup | plain only; encrypted ones are recognised and refused |
+//! | `lastpass` | LastPass Authenticator JSON export | plain only |
 //! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`) | plain only |
+//! | `authy`, `microsoft` | none: these apps cannot export; naming them gives advice | — |
 
 mod aegis;
 mod andotp;
 mod bitwarden;
+mod csv;
 mod ente;
+mod freeotp_plus;
 mod google;
+mod lastpass;
+mod no_export;
 mod otpauth_list;
+mod stratum;
 mod twofas;
 
 use std::fmt;
@@ -75,19 +84,36 @@ pub enum Format {
     AndOtp,
     /// Ente Auth's plain-text export.
     Ente,
+    /// FreeOTP+'s JSON backup.
+    FreeOtpPlus,
+    /// Stratum's (formerly Authenticator Pro) plain backup.
+    Stratum,
+    /// LastPass Authenticator's JSON export.
+    LastPass,
+    /// Authy: it has no export; naming it gives advice instead.
+    Authy,
+    /// Microsoft Authenticator: it has no export; naming it gives advice
+    /// instead.
+    MicrosoftAuthenticator,
 }
 
 impl Format {
     /// Every format, in the order auto-detection tries them (most specific
-    /// first: an Ente export is also an otpauth list).
-    pub const ALL: [Format; 7] = [
+    /// first: an Ente export is also an otpauth list). The apps that cannot
+    /// export come last and are never detected.
+    pub const ALL: [Format; 12] = [
         Format::Aegis,
         Format::TwoFas,
         Format::Bitwarden,
         Format::AndOtp,
+        Format::FreeOtpPlus,
+        Format::Stratum,
+        Format::LastPass,
         Format::GoogleMigration,
         Format::Ente,
         Format::OtpauthList,
+        Format::Authy,
+        Format::MicrosoftAuthenticator,
     ];
 
     /// The short name used on the command line and in settings.
@@ -100,6 +126,11 @@ impl Format {
             Format::Bitwarden => "bitwarden",
             Format::AndOtp => "andotp",
             Format::Ente => "ente",
+            Format::FreeOtpPlus => "freeotpplus",
+            Format::Stratum => "stratum",
+            Format::LastPass => "lastpass",
+            Format::Authy => "authy",
+            Format::MicrosoftAuthenticator => "microsoft",
         }
     }
 
@@ -113,7 +144,24 @@ impl Format {
             Format::Bitwarden => "Bitwarden",
             Format::AndOtp => "andOTP",
             Format::Ente => "Ente Auth",
+            Format::FreeOtpPlus => "FreeOTP+",
+            Format::Stratum => "Stratum (Authenticator Pro)",
+            Format::LastPass => "LastPass Authenticator",
+            Format::Authy => "Authy",
+            Format::MicrosoftAuthenticator => "Microsoft Authenticator",
         }
+    }
+
+    /// Whether Twofold can read this app's files: false for the apps that
+    /// cannot export their accounts (see [`Format::no_export_advice`]).
+    pub fn can_import(self) -> bool {
+        self.no_export_advice().is_none()
+    }
+
+    /// For an app that cannot export its accounts, how to move them to
+    /// Twofold anyway; `None` for the formats we read.
+    pub fn no_export_advice(self) -> Option<&'static str> {
+        no_export::advice(self)
     }
 
     /// The module that reads this format.
@@ -126,6 +174,11 @@ impl Format {
             Format::Bitwarden => &bitwarden::Bitwarden,
             Format::AndOtp => &andotp::AndOtp,
             Format::Ente => &ente::Ente,
+            Format::FreeOtpPlus => &freeotp_plus::FreeOtpPlus,
+            Format::Stratum => &stratum::Stratum,
+            Format::LastPass => &lastpass::LastPass,
+            Format::Authy => &no_export::AUTHY,
+            Format::MicrosoftAuthenticator => &no_export::MICROSOFT,
         }
     }
 }
@@ -231,7 +284,7 @@ pub enum FormatError {
     /// Auto-detection recognised none of the formats.
     #[error(
         "cannot tell which app wrote this file: name its format ({}), or export it again from the app",
-        ids(Format::ALL.map(Format::id))
+        ids(Format::ALL.into_iter().filter(|format| format.can_import()).map(Format::id))
     )]
     UnknownFormat,
     /// The file is not the JSON it should be (often: it was cut short).
@@ -332,7 +385,8 @@ pub enum FormatError {
 }
 
 /// "a, b or c": the format names a message offers.
-fn ids<const N: usize>(ids: [&str; N]) -> String {
+fn ids(ids: impl IntoIterator<Item = &'static str>) -> String {
+    let ids: Vec<_> = ids.into_iter().collect();
     match ids.split_last() {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
@@ -502,6 +556,9 @@ pub fn import_files(
     password: Option<&str>,
     existing: &[Account],
 ) -> Result<ImportPreview, FormatError> {
+    if let Some(format) = format {
+        no_export::refuse(format)?;
+    }
     match files {
         [bytes] if format.is_some() || detect(bytes).is_some() => {
             import(bytes, format, password, existing)
