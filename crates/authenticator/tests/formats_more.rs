@@ -141,6 +141,20 @@ fn bitwarden_csv_sample_reads_logins_with_keys_only() {
 }
 
 #[test]
+fn bitwarden_csv_with_quoted_header_and_byte_order_mark_is_read() {
+    let file = "\u{feff}\"folder\",\"favorite\",\"type\",\"name\",\"login_username\",\"login_totp\"\r\n\
+                Home,1,login,Site,me,JBSWY3DPEHPK3PXP\r\n";
+    let preview = formats::import(file.as_bytes(), None, None, &[]).unwrap();
+    assert_eq!(preview.format, Format::Bitwarden);
+    let site = &preview.added[0];
+    assert_eq!((site.otp.issuer(), site.otp.name()), (Some("Site"), "me"));
+    assert_eq!(
+        (site.tags.as_slice(), site.favourite),
+        (&["Home".to_owned()][..], true)
+    );
+}
+
+#[test]
 fn bitwarden_csv_and_json_samples_read_the_same() {
     assert_eq!(
         import("bitwarden.csv").added,

@@ -133,15 +133,25 @@ impl ItemFields<'_> {
     }
 }
 
-/// The first line of a CSV export names its columns.
+/// The first line of a CSV export names its columns (some tools quote them).
 fn is_csv_header(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let header = bytes
         .split(|&byte| byte == b'\n')
         .next()
         .unwrap_or_default();
-    let columns = || header.trim_ascii().split(|&byte| byte == b',');
-    columns().any(|column| column == b"login_totp") && columns().any(|column| column == b"name")
+    let columns = || {
+        header.split(|&byte| byte == b',').map(|column| {
+            let column = column.trim_ascii();
+            column
+                .strip_prefix(b"\"")
+                .and_then(|column| column.strip_suffix(b"\""))
+                .unwrap_or(column)
+        })
+    };
+    !matches!(header.trim_ascii_start().first(), Some(b'{' | b'['))
+        && columns().any(|column| column == b"login_totp")
+        && columns().any(|column| column == b"name")
 }
 
 fn read_json(bytes: &[u8]) -> Result<Vec<Entry>, FormatError> {
