@@ -91,6 +91,26 @@ test("a file with a broken entry names it and imports nothing", async () => {
   assert.equal((await app.findAll("li.account")).length, 3);
 });
 
+const SAMPLES = join(process.cwd(), "crates/authenticator/tests/samples");
+
+test("another app's encrypted export (Proton Authenticator) is recognised and read with its password", async () => {
+  await previewImport(join(SAMPLES, "proton-encrypted.json"), "correct horse battery staple");
+  await app.waitFind("[data-testid=to-add]");
+  assert.match(await (await app.find("dialog[open] .preview")).text(), /Read as Proton Authenticator/);
+  assert.deepEqual(await texts("[data-testid=to-add] li"), ["Acme Corp (bob)", "Steam (dave)", "Ünicode Café (eve)"]);
+  // Its GitHub account has the key of the ACME account already here.
+  assert.deepEqual(await texts("[data-testid=duplicates] li"), ["GitHub (alice@example.com)"]);
+  await clickButton(app, "Cancel", "dialog[open]");
+});
+
+test("picking an app that cannot export says what to do instead of asking for a file", async () => {
+  await clickButton(app, "Import…");
+  await selectOption(await app.waitFind("#import-format"), "authy");
+  assert.match(await (await app.waitFind("[data-testid=import-advice]")).text(), /Authy cannot export.*scan the new QR code with Twofold/);
+  assert.equal((await app.findAll("#import-path")).length, 0);
+  await clickButton(app, "Close", "dialog[open]");
+});
+
 test("a wrong password for an encrypted export is refused, the right one reads it back", async () => {
   const path = join(files, "backup.json");
   await clickButton(app, "Export…");

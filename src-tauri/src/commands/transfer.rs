@@ -28,6 +28,13 @@ pub struct FormatChoice {
     pub encrypts: bool,
     /// It cannot be written without one.
     pub needs_password: bool,
+    /// Twofold reads this app's files: false for apps that cannot export
+    /// (Authy, Microsoft Authenticator), which the import picker still
+    /// lists so the user learns what to do instead (`advice`). Always true
+    /// in the export list.
+    pub can_import: bool,
+    /// For an app that cannot export, how to move its accounts anyway.
+    pub advice: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -92,6 +99,8 @@ pub fn list_formats() -> Formats {
                 name: format.app_name().to_owned(),
                 encrypts: false,
                 needs_password: false,
+                can_import: format.can_import(),
+                advice: format.no_export_advice().map(str::to_owned),
             })
             .collect(),
         export: ExportFormat::ALL
@@ -101,12 +110,16 @@ pub fn list_formats() -> Formats {
                 name: export_name(format).to_owned(),
                 encrypts: format.encrypts(),
                 needs_password: false,
+                can_import: true,
+                advice: None,
             })
             .chain([FormatChoice {
                 id: VAULT_BACKUP.to_owned(),
                 name: "Twofold vault backup (encrypted with a passphrase)".to_owned(),
                 encrypts: true,
                 needs_password: true,
+                can_import: true,
+                advice: None,
             }])
             .collect(),
     }

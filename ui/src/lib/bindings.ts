@@ -516,6 +516,15 @@ export type FormatChoice = {
 	encrypts: boolean,
 	/**  It cannot be written without one. */
 	needsPassword: boolean,
+	/**
+	 *  Twofold reads this app's files: false for apps that cannot export
+	 *  (Authy, Microsoft Authenticator), which the import picker still
+	 *  lists so the user learns what to do instead (`advice`). Always true
+	 *  in the export list.
+	 */
+	canImport: boolean,
+	/**  For an app that cannot export, how to move its accounts anyway. */
+	advice: string | null,
 };
 
 export type Formats = {

@@ -32,20 +32,29 @@
 //! | `google` | `otpauth-migration://offline?data=…` lines (or QR codes) | no |
 //! | `aegis` | Aegis JSON vault export (`docs/vault.md`) | scrypt + AES-256-GCM, read and written |
 //! | `2fas` | 2FAS `.2fas` backup | PBKDF2-SHA256 + AES-256-GCM, read |
-//! | `bitwarden` | Bitwarden JSON export (`login.totp`, `steam://` too) | plain only |
+//! | `bitwarden` | Bitwarden JSON or CSV export (`login.totp`, `steam://` too) | plain only |
 //! | `andotp` | andOTP JSON backup, or its binary `.json.aes` | PBKDF2-SHA1 (or SHA-256) + AES-256-GCM, read |
 //! | `ente` | Ente Auth plain-text export (URIs with `codeDisplay`), written too, or its encrypted JSON | Argon2id + libsodium secretstream, read |
 //! | `proton` | Proton Authenticator JSON export (`otpauth://totp` and `steam://` URIs, notes) | Argon2id + AES-256-GCM, read and written |
+//! | `freeotpplus` | FreeOTP+ JSON backup (secrets as signed bytes, `tokenOrder`) | plain only |
+//! | `stratum` | Stratum (Authenticator Pro) backup | plain only; encrypted ones are recognised and refused |
+//! | `lastpass` | LastPass Authenticator JSON export | plain only |
+//! | `authy`, `microsoft` | none: these apps cannot export; naming them gives advice | — |
 
 mod aegis;
 mod andotp;
 mod bitwarden;
 mod crypto;
+mod csv;
 mod ente;
+mod freeotp_plus;
 mod google;
+mod lastpass;
+mod no_export;
 mod otpauth_list;
 mod proton;
 mod secretstream;
+mod stratum;
 mod twofas;
 
 use std::fmt;
@@ -81,20 +90,37 @@ pub enum Format {
     Ente,
     /// Proton Authenticator's JSON export, plain or encrypted.
     Proton,
+    /// FreeOTP+'s JSON backup.
+    FreeOtpPlus,
+    /// Stratum's (formerly Authenticator Pro) plain backup.
+    Stratum,
+    /// LastPass Authenticator's JSON export.
+    LastPass,
+    /// Authy: it has no export; naming it gives advice instead.
+    Authy,
+    /// Microsoft Authenticator: it has no export; naming it gives advice
+    /// instead.
+    MicrosoftAuthenticator,
 }
 
 impl Format {
     /// Every format, in the order auto-detection tries them (most specific
-    /// first: an Ente export is also an otpauth list).
-    pub const ALL: [Format; 8] = [
+    /// first: an Ente export is also an otpauth list). The apps that cannot
+    /// export come last and are never detected.
+    pub const ALL: [Format; 13] = [
         Format::Aegis,
         Format::TwoFas,
         Format::Bitwarden,
         Format::Proton,
         Format::AndOtp,
+        Format::FreeOtpPlus,
+        Format::Stratum,
+        Format::LastPass,
         Format::GoogleMigration,
         Format::Ente,
         Format::OtpauthList,
+        Format::Authy,
+        Format::MicrosoftAuthenticator,
     ];
 
     /// The short name used on the command line and in settings.
@@ -108,6 +134,11 @@ impl Format {
             Format::AndOtp => "andotp",
             Format::Ente => "ente",
             Format::Proton => "proton",
+            Format::FreeOtpPlus => "freeotpplus",
+            Format::Stratum => "stratum",
+            Format::LastPass => "lastpass",
+            Format::Authy => "authy",
+            Format::MicrosoftAuthenticator => "microsoft",
         }
     }
 
@@ -122,7 +153,24 @@ impl Format {
             Format::AndOtp => "andOTP",
             Format::Ente => "Ente Auth",
             Format::Proton => "Proton Authenticator",
+            Format::FreeOtpPlus => "FreeOTP+",
+            Format::Stratum => "Stratum (Authenticator Pro)",
+            Format::LastPass => "LastPass Authenticator",
+            Format::Authy => "Authy",
+            Format::MicrosoftAuthenticator => "Microsoft Authenticator",
         }
+    }
+
+    /// Whether Twofold can read this app's files: false for the apps that
+    /// cannot export their accounts (see [`Format::no_export_advice`]).
+    pub fn can_import(self) -> bool {
+        self.no_export_advice().is_none()
+    }
+
+    /// For an app that cannot export its accounts, how to move them to
+    /// Twofold anyway; `None` for the formats we read.
+    pub fn no_export_advice(self) -> Option<&'static str> {
+        no_export::advice(self)
     }
 
     /// The module that reads this format.
@@ -136,6 +184,11 @@ impl Format {
             Format::AndOtp => &andotp::AndOtp,
             Format::Ente => &ente::Ente,
             Format::Proton => &proton::Proton,
+            Format::FreeOtpPlus => &freeotp_plus::FreeOtpPlus,
+            Format::Stratum => &stratum::Stratum,
+            Format::LastPass => &lastpass::LastPass,
+            Format::Authy => &no_export::AUTHY,
+            Format::MicrosoftAuthenticator => &no_export::MICROSOFT,
         }
     }
 }
@@ -254,7 +307,7 @@ pub enum FormatError {
     /// Auto-detection recognised none of the formats.
     #[error(
         "cannot tell which app wrote this file: name its format ({}), or export it again from the app",
-        ids(Format::ALL.map(Format::id))
+        ids(Format::ALL.into_iter().filter(|format| format.can_import()).map(Format::id))
     )]
     UnknownFormat,
     /// The file is not the JSON it should be (often: it was cut short).
@@ -355,7 +408,8 @@ pub enum FormatError {
 }
 
 /// "a, b or c": the format names a message offers.
-fn ids<const N: usize>(ids: [&str; N]) -> String {
+fn ids(ids: impl IntoIterator<Item = &'static str>) -> String {
+    let ids: Vec<_> = ids.into_iter().collect();
     match ids.split_last() {
         Some((last, [])) => (*last).to_owned(),
         Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
@@ -525,6 +579,9 @@ pub fn import_files(
     password: Option<&str>,
     existing: &[Account],
 ) -> Result<ImportPreview, FormatError> {
+    if let Some(format) = format {
+        no_export::refuse(format)?;
+    }
     match files {
         [bytes] if format.is_some() || detect(bytes).is_some() => {
             import(bytes, format, password, existing)

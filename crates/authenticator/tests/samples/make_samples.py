@@ -8,11 +8,17 @@ implementation, not against themselves.
 
 Fixed salts and nonces keep the output stable: re-running gives the same
 files. Run: python3 make_samples.py (needs `pip install cryptography pynacl
-argon2-cffi`: `cryptography` for AES-GCM, PyNaCl for Ente's libsodium,
-`argon2-cffi` for Proton Authenticator's Argon2id).
+argon2-cffi`: `cryptography` 44 or later for AES-GCM and the Argon2id of
+the encrypted Stratum sample, PyNaCl for Ente's libsodium, `argon2-cffi`
+for Proton Authenticator's Argon2id).
+
+Each `*-broken.*` sample must import nothing: its apply is refused (an
+entry cannot be read) or the file is refused as a whole.
 """
 import base64
+import csv
 import hashlib
+import io
 import json
 import os
 import urllib.parse
@@ -391,6 +397,136 @@ def proton():
     write("proton-tampered.json", proton_encrypted(plain, tamper=True))
 
 
+# --- FreeOTP+ (helloworld1/FreeOTPPlus: SavedTokens.kt, Token.java, Gson) ---
+def signed_bytes(secret):
+    raw = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    return [b - 256 if b > 127 else b for b in raw]
+
+
+def freeotp_token(issuer, name, secret, kind, algo, digits, factor):
+    # FreeOTP+ makes Steam codes for a TOTP token whose issuerExt is "Steam";
+    # it stores the counter of the code last shown: the URI's counter - 1.
+    return {"algo": algo, "counter": factor - 1 if kind == "hotp" else 0, "digits": digits,
+            "issuerExt": issuer, "label": name, "period": 30 if kind == "hotp" else factor,
+            "secret": signed_bytes(secret), "type": "HOTP" if kind == "hotp" else "TOTP"}
+
+
+def freeotpplus():
+    # FreeOTP+ keeps no tags, notes or favourites. The tokens are written in
+    # reverse and tokenOrder gives the order shown, so following it matters.
+    tokens = [freeotp_token(*a[:7]) for a in ACCOUNTS]
+    order = [f"{a[0]}:{a[1]}" for a in ACCOUNTS]
+    backup = {"tokenOrder": order, "tokens": list(reversed(tokens))}
+    write("freeotpplus.json", json.dumps(backup, separators=(",", ":"), ensure_ascii=False))
+    # Broken: a token whose secret is empty.
+    bad = freeotp_token("Empty", "nobody", "", "totp", "SHA1", 6, 30)
+    broken = {"tokenOrder": ["GitHub:alice@example.com", "Empty:nobody"],
+              "tokens": [tokens[0], bad]}
+    write("freeotpplus-broken.json", json.dumps(broken, separators=(",", ":")))
+
+
+# --- Stratum / Authenticator Pro (Stratum.Core: Backup.cs, Authenticator.cs) --
+STRATUM_TYPES = {"hotp": 1, "totp": 2, "steam": 4}  # AuthenticatorType; MobileOtp 3, YandexOtp 5
+STRATUM_ALGORITHMS = {"SHA1": 0, "SHA256": 1, "SHA512": 2}  # HashAlgorithm
+
+
+def stratum_authenticator(issuer, name, secret, kind, algo, digits, factor, ranking):
+    return {"Type": STRATUM_TYPES[kind], "Icon": None, "Issuer": issuer, "Username": name,
+            "Secret": secret, "Pin": None, "Algorithm": STRATUM_ALGORITHMS[algo], "Digits": digits,
+            "Period": 30 if kind == "hotp" else factor, "Counter": factor if kind == "hotp" else 0,
+            "CopyCount": 0, "Ranking": ranking}
+
+
+def stratum_backup():
+    # Stratum keeps categories (tags), no notes and no favourites.
+    authenticators = [stratum_authenticator(*a[:7], i) for i, a in enumerate(ACCOUNTS)]
+    bindings = [{"CategoryId": "c0ffee01", "AuthenticatorSecret": a[2], "Ranking": 0}
+                for a in ACCOUNTS if "Work" in a[7]]
+    return {"Authenticators": authenticators,
+            "Categories": [{"Id": "c0ffee01", "Name": "Work", "Ranking": 0},
+                           {"Id": "c0ffee02", "Name": "Unused", "Ranking": 1}],
+            "AuthenticatorCategories": bindings, "CustomIcons": []}
+
+
+def stratum():
+    backup = stratum_backup()
+    write("stratum.json", json.dumps(backup, separators=(",", ":"), ensure_ascii=False))
+    # Broken: a mOTP entry (Type 3, a hex secret and a PIN), which Twofold cannot compute.
+    motp = {"Type": 3, "Icon": None, "Issuer": "Mobile", "Username": "frank",
+            "Secret": "0123456789abcdef", "Pin": "1234", "Algorithm": 0, "Digits": 6,
+            "Period": 10, "Counter": 0, "CopyCount": 0, "Ranking": 1}
+    broken = dict(backup, Authenticators=[backup["Authenticators"][0], motp])
+    write("stratum-broken.json", json.dumps(broken, separators=(",", ":"), ensure_ascii=False))
+    # A backup made with a password (StrongBackupEncryption.cs): header, 16-byte
+    # salt, 12-byte IV, AES-256-GCM of the JSON with an Argon2id key (t=3,
+    # m=64 MiB, p=4). Twofold recognises it and refuses it with advice.
+    from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+    salt, iv = bytes(range(200, 216)), bytes(range(216, 228))
+    key = Argon2id(salt=salt, length=32, iterations=3, lanes=4, memory_cost=65536).derive(
+        AEGIS_PASSWORD.encode())
+    sealed = AESGCM(key).encrypt(iv, json.dumps(backup).encode(), None)
+    with open(os.path.join(HERE, "stratum-encrypted.bin"), "wb") as f:
+        f.write(b"AUTHENTICATORPRO" + salt + iv + sealed)
+
+
+# --- LastPass Authenticator (JSON export, version 3) -------------------------
+def lastpass():
+    # LastPass only makes TOTP codes: Bank (HOTP) and Steam cannot be in it.
+    # It keeps favourites and folders (tags); no notes.
+    accounts = []
+    for i, (issuer, name, secret, kind, algo, digits, factor, tags, _note) in enumerate(ACCOUNTS):
+        if kind != "totp":
+            continue
+        accounts.append({
+            "accountID": f"acc-{i}", "issuerName": issuer, "originalIssuerName": issuer,
+            "userName": name, "originalUserName": name, "pushNotification": False,
+            "secret": secret, "timeStep": factor, "digits": digits,
+            "creationTimestamp": 1700000000000 + i, "isFavorite": i == 0, "algorithm": algo,
+            "folderData": {"folderId": 2 if "Work" in tags else 0, "position": i},
+        })
+    export = {"deviceId": "", "deviceSecret": "", "localDeviceId": "", "deviceName": "",
+              "version": 3, "accounts": accounts,
+              "folders": [{"id": 0, "name": "Favorites", "isOpened": True},
+                          {"id": 1, "name": "Other Accounts", "isOpened": True},
+                          {"id": 2, "name": "Work", "isOpened": True}]}
+    text = json.dumps(export, ensure_ascii=False)
+    write("lastpass.json", text)
+    # Broken: the same export cut short.
+    write("lastpass-broken.json", text[: len(text) // 2])
+
+
+# --- Bitwarden CSV -----------------------------------------------------------
+BITWARDEN_CSV_COLUMNS = ["folder", "favorite", "type", "name", "notes", "fields", "reprompt",
+                         "login_uri", "login_username", "login_password", "login_totp"]
+
+
+def bitwarden_csv_text(rows):
+    out = io.StringIO()
+    # Python's csv module quotes as RFC 4180 says (doubled quotes), an
+    # implementation independent of Twofold's parser.
+    # Rows end in CRLF, as papaparse (which Bitwarden uses) writes them.
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(BITWARDEN_CSV_COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def bitwarden_csv():
+    rows = []
+    for i, (issuer, name, secret, kind, algo, digits, factor, tags, note) in enumerate(ACCOUNTS):
+        totp = f"steam://{secret}" if kind == "steam" else uri(issuer, name, secret, kind, algo, digits, factor)
+        rows.append(["Work" if "Work" in tags else "", "1" if i == 0 else "", "login", issuer,
+                     note, "", "0", "https://example.com/login", name,
+                     'p,a"ss\nword', totp])
+    # Not authenticator accounts: a login without a key and a note with
+    # commas, quotes and a line break (quoted fields).
+    rows.append(["", "", "login", "Forum", "", "", "0", "", "frank", "x", ""])
+    rows.append(["", "", "note", "Wifi", 'pass: "y", and\nmore', "", "0", "", "", "", ""])
+    write("bitwarden.csv", bitwarden_csv_text(rows))
+    broken = [rows[0], ["", "", "login", "Broken", "", "", "0", "", "gina", "x", "NOT-BASE32!"]]
+    write("bitwarden-broken.csv", bitwarden_csv_text(broken))
+
+
 if __name__ == "__main__":
     otpauth_list()
     google_migration()
@@ -404,3 +540,7 @@ if __name__ == "__main__":
     proton()
     ente_encrypted()
     secretstream_vectors()
+    freeotpplus()
+    stratum()
+    lastpass()
+    bitwarden_csv()

@@ -1,0 +1,3 @@
+#![no_main]
+use twofold_authenticator::formats::Format;
+libfuzzer_sys::fuzz_target!(|data: &[u8]| twofold_fuzz::import(Some(Format::FreeOtpPlus), data));
