@@ -1,7 +1,7 @@
 //! The clipboard as a password manager uses it (KeePassXC's rules). A copied
 //! code is marked with `x-kde-passwordManagerHint` so clipboard managers
-//! keep it out of their history, and is cleared after [`CLEAR_AFTER`], when
-//! the vault locks and when the app quits: each time only if the clipboard
+//! keep it out of their history, and is cleared after the time Settings
+//! gives (30 s unless changed), when the vault locks and when the app quits: each time only if the clipboard
 //! still holds that code, so something the user copied since is never
 //! wiped. The primary selection is left alone.
 //!
@@ -11,10 +11,29 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use tauri::{AppHandle, Manager};
 use zeroize::Zeroizing;
 
-/// How long a copied code stays on the clipboard.
-pub const CLEAR_AFTER: Duration = Duration::from_secs(30);
+use crate::error::{AppError, AppResult, ErrorKind};
+use crate::settings::SettingsFile;
+
+/// Copies `secret` (a code, or a factor's secret: `what` names it in an
+/// error) for as long as Settings says, and returns those seconds.
+pub fn copy_secret(app: &AppHandle, secret: Zeroizing<String>, what: &str) -> AppResult<u32> {
+    let seconds = app
+        .state::<SettingsFile>()
+        .load()
+        .clear_clipboard_after_seconds;
+    app.state::<SecretClipboard>()
+        .copy(secret, Duration::from_secs(u64::from(seconds)))
+        .map_err(|error| {
+            AppError::new(
+                ErrorKind::Desktop,
+                format!("Could not copy the {what}: {error}"),
+            )
+        })?;
+    Ok(seconds)
+}
 
 #[derive(Clone)]
 pub struct SecretClipboard(Arc<Mutex<Inner>>);
@@ -40,8 +59,8 @@ impl SecretClipboard {
     }
 
     /// Puts `code` on the clipboard, out of clipboard managers' history,
-    /// and clears it after [`CLEAR_AFTER`] if it is still there.
-    pub fn copy(&self, code: Zeroizing<String>) -> Result<(), String> {
+    /// and clears it after `clear_after` if it is still there.
+    fn copy(&self, code: Zeroizing<String>, clear_after: Duration) -> Result<(), String> {
         {
             let mut inner = self.inner();
             let clipboard = inner
@@ -53,7 +72,7 @@ impl SecretClipboard {
         }
         let this = self.clone();
         std::thread::spawn(move || {
-            std::thread::sleep(CLEAR_AFTER);
+            std::thread::sleep(clear_after);
             this.clear_if_holding(Some(&code));
         });
         Ok(())

@@ -17,6 +17,7 @@ mod screen;
 mod screen_lock;
 mod settings;
 mod state;
+mod tray;
 
 use tauri::Manager;
 use twofold_authenticator::Vault;
@@ -163,6 +164,7 @@ pub fn run() {
         // bring the running window forward instead.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {
+                let _ = window.show();
                 let _ = window.unminimize();
                 let _ = window.set_focus();
             }
@@ -170,15 +172,23 @@ pub fn run() {
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::Resized(_) = event
-                && window.is_minimized().unwrap_or(false)
-                && window.state::<settings::SettingsFile>().load().lock_on_minimise
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Resized(_)
+                if window.is_minimized().unwrap_or(false)
+                    && window.state::<settings::SettingsFile>().load().lock_on_minimise =>
             {
                 window
                     .state::<state::AppState>()
                     .lock_with_notice("Twofold locked itself when its window was minimised.");
             }
+            tauri::WindowEvent::CloseRequested { api, .. }
+                if window.state::<settings::SettingsFile>().load().close_to_tray
+                    && tray::host_present() =>
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+            _ => {}
         })
         .setup(move |app| {
             ipc.mount_events(app);
@@ -209,6 +219,10 @@ pub fn run() {
             }
             events::start_code_ticker(app.handle().clone());
             screen_lock::watch(app.handle());
+            if let Err(error) = tray::install(app.handle()) {
+                // The window still works; only the tray menu is missing.
+                eprintln!("twofold: no tray icon: {error}");
+            }
             Ok(())
         })
         .build(tauri::generate_context!());

@@ -39,6 +39,10 @@ pub struct AppSettings {
     pub backup_folder: Option<String>,
     /// How many automatic backups to keep (the oldest go first).
     pub backups_to_keep: u32,
+    /// How long a copied code stays on the clipboard.
+    pub clear_clipboard_after_seconds: u32,
+    /// Closing the window hides it in the tray (when the desktop has one).
+    pub close_to_tray: bool,
 }
 
 impl Default for AppSettings {
@@ -52,6 +56,8 @@ impl Default for AppSettings {
             lock_on_minimise: false,
             backup_folder: None,
             backups_to_keep: 10,
+            clear_clipboard_after_seconds: 30,
+            close_to_tray: false,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::commands::accounts::{AccountCode, account_codes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events;
 use crate::settings::SettingsFile;
+use crate::tray;
 
 pub struct AppState {
     vault_path: PathBuf,
@@ -74,12 +75,14 @@ impl AppState {
         }
         let vault = Vault::create(&self.vault_path, protection).map_err(vault_error)?;
         *lock(&self.vault) = Some(vault);
+        tray::refresh(&self.app);
         Ok(())
     }
 
     pub fn unlock(&self, unlock: Unlock) -> AppResult<()> {
         let vault = Vault::open(&self.vault_path, unlock).map_err(vault_error)?;
         *lock(&self.vault) = Some(vault);
+        tray::refresh(&self.app);
         Ok(())
     }
 
@@ -92,6 +95,7 @@ impl AppState {
         lock(&self.pending_import).take();
         lock(&self.pending_restore).take();
         self.app.state::<SecretClipboard>().clear_ours();
+        tray::refresh(&self.app);
     }
 
     /// Locks an unlocked vault on the app's own decision (screen locked,
@@ -109,6 +113,32 @@ impl AppState {
         let mut guard = lock(&self.vault);
         let vault = guard.as_mut().ok_or_else(locked)?;
         read(vault)
+    }
+
+    /// The favourites' ids and titles ("Issuer (name)"), in the order shown;
+    /// `None` while the vault is locked.
+    pub fn favourites(&self) -> Option<Vec<(String, String)>> {
+        let guard = lock(&self.vault);
+        let mut favourites: Vec<&Account> = guard
+            .as_ref()?
+            .accounts()
+            .iter()
+            .filter(|account| account.favourite)
+            .collect();
+        favourites.sort_by_key(|account| account.position);
+        Some(
+            favourites
+                .into_iter()
+                .map(|account| {
+                    let otp = &account.otp;
+                    let title = match otp.issuer() {
+                        Some(issuer) => format!("{issuer} ({})", otp.name()),
+                        None => otp.name().to_owned(),
+                    };
+                    (account.id.to_string(), title)
+                })
+                .collect(),
+        )
     }
 
     /// Runs `read` on the accounts of the unlocked vault.
@@ -137,6 +167,7 @@ impl AppState {
             Ok((outcome, self.codes_of(vault)))
         })?;
         events::accounts_changed(&self.app, codes);
+        tray::refresh(&self.app);
         Ok(outcome)
     }
 
@@ -152,7 +183,10 @@ impl AppState {
                 .map(|changed| changed.then(|| self.codes_of(vault))),
         };
         match caught_up {
-            Ok(Some(codes)) => events::accounts_changed(&self.app, codes),
+            Ok(Some(codes)) => {
+                events::accounts_changed(&self.app, codes);
+                tray::refresh(&self.app);
+            }
             Ok(None) => {}
             Err(error) => self.lock_with_notice(vault_error(error).message),
         }

@@ -103,6 +103,16 @@ test("a copied code stays out of clipboard history and is cleared on lock, unles
   });
 });
 
+test("a copied code is cleared after the time Settings gives, if still there", async () => {
+  await fixture.app.execute(
+    "return window.__TAURI_INTERNALS__.invoke('save_settings', { settings: { appearance: 'system', clearClipboardAfterSeconds: 2 } })",
+  );
+  await (await fixture.app.find(rowSelector(ACME.title))).click();
+  await waitForToast(fixture.app, /Copied — clears in 2 s/);
+  await waitFor("the code on the clipboard", () => /^\d{6}$/.test(clipboardText()));
+  await waitFor("the clipboard to be cleared", () => clipboardText() === "", 6_000);
+});
+
 test("a bad URI shows what is wrong under the field and keeps the text", async () => {
   await addByUri(fixture.app, "https://example.com/?secret=JBSWY3DPEHPK3PXP");
   const alert = await fixture.app.waitFind("#add-uri-error");

@@ -3,13 +3,13 @@
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::State;
+use tauri::{AppHandle, Manager, State};
 use twofold_authenticator::formats::AccountFields;
 use twofold_authenticator::{Account, AccountEdit, OtpAuth, OtpKind, move_to, qr, unix_now};
 
 use zeroize::Zeroizing;
 
-use crate::clipboard::{CLEAR_AFTER, SecretClipboard};
+use crate::clipboard;
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::state::{AppState, find, find_mut};
 
@@ -255,24 +255,20 @@ pub fn advance_counter(state: State<'_, AppState>, id: String) -> AppResult<Acco
 /// Async so that it runs off the main thread, as clipboard access must.
 #[tauri::command]
 #[specta::specta]
-pub async fn copy_code(
-    state: State<'_, AppState>,
-    clipboard: State<'_, SecretClipboard>,
-    id: String,
-) -> AppResult<u32> {
+pub async fn copy_code(app: AppHandle, id: String) -> AppResult<u32> {
+    copy_account_code(&app, &id)
+}
+
+/// Copies account `id`'s current code (and notes it as used); the web view
+/// and the tray menu both copy this way.
+pub fn copy_account_code(app: &AppHandle, id: &str) -> AppResult<u32> {
     let now = unix_now();
-    let code = state.change(|accounts| {
-        let account = find_mut(accounts, &id)?;
+    let code = app.state::<AppState>().change(|accounts| {
+        let account = find_mut(accounts, id)?;
         account.last_used_at = Some(now);
         Ok(Zeroizing::new(account.otp.code_at(now)))
     })?;
-    clipboard.copy(code).map_err(|error| {
-        AppError::new(
-            ErrorKind::Desktop,
-            format!("Could not copy the code: {error}"),
-        )
-    })?;
-    Ok(u32::try_from(CLEAR_AFTER.as_secs()).unwrap_or(u32::MAX))
+    clipboard::copy_secret(app, code, "code")
 }
 
 /// The account's `otpauth://` URI drawn as a QR code, to add it to another

@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::State;
+use tauri::{AppHandle, State};
 use twofold_authenticator::{FactorLink, qr, unix_now};
 use twofold_console::factors::{FactorPlace, check_identity, factor_account, linked_code};
 use twofold_twilio::{Challenge, Entity, Factor, FactorBinding, FactorConfig, NewFactor};
@@ -16,7 +16,7 @@ use twofold_verify::NewTotpFactor;
 
 use zeroize::Zeroizing;
 
-use crate::clipboard::{CLEAR_AFTER, SecretClipboard};
+use crate::clipboard;
 use crate::commands::admin::date;
 use crate::console::ConsoleState;
 use crate::error::{AppError, AppResult, ErrorKind};
@@ -290,8 +290,8 @@ pub fn reveal_factor_secret(
 #[tauri::command]
 #[specta::specta]
 pub async fn copy_factor_secret(
+    app: AppHandle,
     pending: State<'_, PendingBindings>,
-    clipboard: State<'_, SecretClipboard>,
     factor_sid: String,
 ) -> AppResult<u32> {
     let secret = match pending
@@ -302,13 +302,7 @@ pub async fn copy_factor_secret(
         Some(FactorBinding::Totp { secret, .. }) => Zeroizing::new(secret),
         _ => return Err(secret_gone()),
     };
-    clipboard.copy(secret).map_err(|error| {
-        AppError::new(
-            ErrorKind::Desktop,
-            format!("Could not copy the secret: {error}"),
-        )
-    })?;
-    Ok(u32::try_from(CLEAR_AFTER.as_secs()).unwrap_or(u32::MAX))
+    clipboard::copy_secret(&app, secret, "secret")
 }
 
 fn secret_gone() -> AppError {

@@ -317,6 +317,10 @@ export type AppSettings = {
 	backupFolder?: string | null,
 	/**  How many automatic backups to keep (the oldest go first). */
 	backupsToKeep?: number,
+	/**  How long a copied code stays on the clipboard. */
+	clearClipboardAfterSeconds?: number,
+	/**  Closing the window hides it in the tray (when the desktop has one). */
+	closeToTray?: boolean,
 };
 
 /**  Light, dark, or as the desktop says. */

@@ -1,5 +1,5 @@
 // The app's settings, shared by the shell of rooms (which applies them) and
-// Settings → Appearance & locking (which changes them).
+// Settings → Appearance, locking & clipboard (which changes them).
 
 import { commands, type AppError, type AppSettings } from "./bindings";
 

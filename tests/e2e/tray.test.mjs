@@ -1,0 +1,86 @@
+// The tray menu. There is no tray host under Xvfb to click the icon in, so
+// the test drives the menu the way a tray host does: libayatana-appindicator
+// exports it on the session bus (com.canonical.dbusmenu), and a host shows
+// its layout and sends "clicked" events back.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { addByUri, appWithKeyringVault, oathtool, rowSelector, unixNow } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
+
+const fixture = appWithKeyringVault();
+const MENU = "/org/ayatana/NotificationItem/tray_icon_tray_app_twofold/Menu";
+const GITHUB = { title: "GitHub (alice)", secret: "JBSWY3DPEHPK3PXP" };
+
+const gdbus = (...args) => execFileSync("gdbus", ["call", "--session", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+
+/** The bus names on the session bus that are connections (":1.23"). */
+function connections() {
+  const names = gdbus("--dest", "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus", "--method", "org.freedesktop.DBus.ListNames");
+  return [...names.matchAll(/'(:[\d.]+)'/g)].map((match) => match[1]);
+}
+
+/** The tray menu's items as a tray host reads them: id, label, enabled. */
+function trayMenu() {
+  for (const dest of connections()) {
+    let layout;
+    try {
+      layout = gdbus("--dest", dest, "--object-path", MENU, "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "[]");
+    } catch {
+      continue;
+    }
+    const items = [...layout.matchAll(/<\((\d+), \{([^}]*)\}/g)]
+      .map(([, id, props]) => ({
+        id: Number(id),
+        label: props.match(/'label': <'([^']*)'>/)?.[1],
+        enabled: !props.includes("'enabled': <false>"),
+      }))
+      .filter((item) => item.label);
+    return { dest, items };
+  }
+  return null;
+}
+
+/** Clicks the menu item labelled `label`, as a tray host does. */
+async function clickTrayItem(label) {
+  const { dest, items } = await waitFor(`the tray item "${label}"`, () => {
+    const menu = trayMenu();
+    return menu?.items.some((item) => item.label === label && item.enabled) && menu;
+  });
+  const { id } = items.find((item) => item.label === label);
+  gdbus("--dest", dest, "--object-path", MENU, "--method", "com.canonical.dbusmenu.Event", "--", String(id), "clicked", "<0>", "0");
+}
+
+function clipboardText() {
+  try {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return "";
+  }
+}
+
+test("the tray menu lists favourites only, and copies a favourite's current code", async () => {
+  await addByUri(fixture.app, `otpauth://totp/GitHub:alice?secret=${GITHUB.secret}&issuer=GitHub`);
+  await addByUri(fixture.app, "otpauth://totp/GitLab:bob?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab");
+  await fixture.app.waitFind(rowSelector("GitLab (bob)"));
+  await waitFor("the hint to pin favourites", () =>
+    trayMenu()?.items.some((item) => item.label === "Pin favourites to copy their codes here"),
+  );
+
+  await (await fixture.app.find(`button[aria-label="Favourite ${GITHUB.title}"]`)).click();
+  await clickTrayItem(`Copy the code of ${GITHUB.title}`);
+  await waitFor("a code on the clipboard", () => /^\d{6}$/.test(clipboardText()));
+  const now = unixNow();
+  const expected = [now - 1, now, now + 1].map((time) => oathtool(GITHUB.secret, time));
+  assert.ok(expected.includes(clipboardText()), `the clipboard holds ${clipboardText()}, oathtool says ${expected}`);
+  assert.ok(!trayMenu().items.some((item) => item.label.includes("GitLab")), "GitLab is no favourite");
+});
+
+test("Lock in the tray menu locks the vault and the menu stops offering codes", async () => {
+  await clickTrayItem("Lock");
+  await fixture.app.waitFind("#unlock-title");
+  await waitFor("the locked menu", () => trayMenu()?.items.some((item) => item.label === "Unlock Twofold to copy codes"));
+  const lock = trayMenu().items.find((item) => item.label === "Lock");
+  assert.equal(lock.enabled, false);
+});
