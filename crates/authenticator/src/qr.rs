@@ -1,6 +1,7 @@
 //! QR codes: draw an `otpauth://` URI as a PNG or SVG, and find every QR code
 //! in a picture (a photo, a screenshot of up to 4K or more, several codes at
-//! once, light-on-dark as well as dark-on-light).
+//! once, light-on-dark as well as dark-on-light, faint grey-on-grey and dim
+//! ones too: see [`decode_luma`]).
 //!
 //! ```
 //! use twofold_authenticator::qr;
@@ -184,6 +185,9 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<Payload>, QrError> {
 /// pass can add codes it reads but never a text that is not in the picture.
 pub fn decode_luma(image: &GrayImage) -> Vec<Payload> {
     let (width, height) = image.dimensions();
+    if width == 0 || height == 0 {
+        return Vec::new();
+    }
     let pixels = image.as_raw();
     let found = read_codes(pixels, width, height, Threshold::Local);
     if !found.is_empty() {
@@ -215,7 +219,8 @@ enum Threshold {
     /// around it; blocks varying by less than 24 levels count as background.
     Local,
     /// `GlobalHistogramBinarizer`: one threshold from the valley between the
-    /// two peaks of the histogram, however close they are.
+    /// two peaks of the histogram (32 buckets; peaks closer than 3 buckets
+    /// give up, hence it is given the stretched levels).
     GlobalHistogram,
 }
 
@@ -228,7 +233,8 @@ fn read_codes(pixels: &[u8], width: u32, height: u32, threshold: Threshold) -> V
         ..DecodeHints::default()
     };
     let Ok(source) = Luma8Source::new_with_slice(pixels, width, height) else {
-        // An empty picture has no code.
+        // Only when the size does not match the pixels, which a GrayImage
+        // rules out.
         return Vec::new();
     };
     let mut reader = GenericMultipleBarcodeReader::new(MultiUseMultiFormatReader::default());

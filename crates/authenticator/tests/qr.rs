@@ -157,6 +157,14 @@ fn a_screenshot_without_codes_gives_an_empty_list() {
 }
 
 #[test]
+fn pictures_too_small_for_a_code_give_an_empty_list() {
+    for (width, height) in [(0, 0), (0, 5), (3, 2), (40, 1)] {
+        let picture = GrayImage::from_pixel(width, height, Luma([90]));
+        assert!(qr::decode_luma(&picture).is_empty(), "{width}x{height}");
+    }
+}
+
+#[test]
 fn a_file_that_is_not_a_picture_is_an_image_error() {
     let err = qr::decode_image(b"otpauth://totp/not-a-picture").unwrap_err();
     assert!(matches!(err, QrError::Image { .. }), "{err:?}");
