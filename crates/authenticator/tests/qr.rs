@@ -157,6 +157,14 @@ fn a_screenshot_without_codes_gives_an_empty_list() {
 }
 
 #[test]
+fn pictures_too_small_for_a_code_give_an_empty_list() {
+    for (width, height) in [(0, 0), (0, 5), (3, 2), (40, 1)] {
+        let picture = GrayImage::from_pixel(width, height, Luma([90]));
+        assert!(qr::decode_luma(&picture).is_empty(), "{width}x{height}");
+    }
+}
+
+#[test]
 fn a_file_that_is_not_a_picture_is_an_image_error() {
     let err = qr::decode_image(b"otpauth://totp/not-a-picture").unwrap_err();
     assert!(matches!(err, QrError::Image { .. }), "{err:?}");
@@ -219,4 +227,86 @@ fn an_independent_decoder_reads_our_codes() {
         );
         assert_eq!(String::from_utf8(output.stdout).unwrap().trim_end(), text);
     }
+}
+
+/// The hard-picture corpus of `support/screenshot.rs`: which seed and how
+/// many pictures per category the tests read (the benchmark reads more).
+const CORPUS_SEED: u64 = 12;
+const CORPUS_COUNT: u32 = 8;
+
+/// Decodes every picture of `category`; returns how many codes were read
+/// exactly, after checking that no picture gave a text other than its own.
+fn codes_read(category: screenshot::Category) -> usize {
+    let mut read = 0;
+    for (index, sample) in screenshot::corpus(category, CORPUS_COUNT, CORPUS_SEED)
+        .iter()
+        .enumerate()
+    {
+        let found = qr::decode_luma(&screenshot::grey(&sample.image));
+        let expected: Vec<&str> = sample.payload.as_deref().into_iter().collect();
+        let wrong: Vec<&str> = texts(&found)
+            .into_iter()
+            .filter(|text| !expected.contains(text))
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "{category:?} #{index}: read {wrong:?}, drawn {expected:?}"
+        );
+        read += found.len();
+    }
+    eprintln!("{category:?}: {read} of {CORPUS_COUNT}");
+    read
+}
+
+#[test]
+fn a_large_faint_code_filling_the_picture_is_read() {
+    // Modules of 20 px, grey 121 on 140 (contrast 1.3:1): wider than the
+    // window the local passes look through.
+    let code = qr::encode_luma(ALICE, 20).unwrap();
+    let picture = GrayImage::from_fn(code.width(), code.height(), |x, y| {
+        let level = if code.get_pixel(x, y).0[0] < 128 {
+            121
+        } else {
+            140
+        };
+        // A little deterministic noise, as a camera or a dithered screen gives.
+        Luma([level + ((x * 7 + y * 13) % 5) as u8])
+    });
+    assert_eq!(texts(&qr::decode_luma(&picture)), [ALICE]);
+}
+
+#[test]
+fn reads_every_low_contrast_code() {
+    assert_eq!(codes_read(screenshot::Category::LowContrast), 8);
+}
+
+#[test]
+fn reads_every_dim_inverted_code() {
+    assert_eq!(codes_read(screenshot::Category::DimInverted), 8);
+}
+
+#[test]
+fn reads_every_blurred_code() {
+    assert_eq!(codes_read(screenshot::Category::Blurred), 8);
+}
+
+#[test]
+fn reads_downscaled_codes() {
+    // One of the eight stays unread (zbarimg reads only one of them).
+    assert!(codes_read(screenshot::Category::Downscaled) >= 7);
+}
+
+#[test]
+fn reads_every_code_on_noisy_screenshots() {
+    assert_eq!(codes_read(screenshot::Category::Noisy), 8);
+}
+
+#[test]
+fn finds_nothing_on_screenshots_without_codes() {
+    assert_eq!(codes_read(screenshot::Category::NoCode), 0);
+}
+
+#[test]
+fn finds_nothing_in_a_look_alike_without_a_valid_code() {
+    assert_eq!(codes_read(screenshot::Category::NotQr), 0);
 }
