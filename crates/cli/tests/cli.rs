@@ -436,6 +436,83 @@ fn a_passphrase_vault_from_init_to_import_and_export() {
 }
 
 #[test]
+fn accounts_move_in_from_proton_and_out_to_proton_and_ente() {
+    let env = Env::new();
+    assert_exit(&env.run(&["vault", "init"]), 0);
+    let password = write(&env.path("pass.txt"), "correct horse battery staple\n");
+    let sample = samples("proton-encrypted.json");
+    let needs_password = env.run(&["import", &sample]);
+    assert_exit(&needs_password, 3);
+    assert!(stderr(&needs_password).contains("encrypted: give its password"));
+    assert_exit(
+        &env.run(&["import", &sample, "--password-file", &password]),
+        0,
+    );
+    assert_eq!(list_json(&env).len(), 4);
+
+    // Out as an encrypted Proton export, back into a second vault.
+    let proton = env.path("proton-out.json");
+    let output = env.run(&[
+        "export",
+        "--format",
+        "proton",
+        "-o",
+        proton.to_str().unwrap(),
+        "--password-file",
+        &password,
+    ]);
+    assert_exit(&output, 0);
+    let other = Env::new();
+    assert_exit(&other.run(&["vault", "init"]), 0);
+    assert_exit(
+        &other.run(&[
+            "import",
+            proton.to_str().unwrap(),
+            "--password-file",
+            &password,
+        ]),
+        0,
+    );
+    let labels = |env: &Env| {
+        let mut labels: Vec<String> = list_json(env)
+            .iter()
+            .map(|a| format!("{}: {}", a["issuer"], a["name"]))
+            .collect();
+        labels.sort();
+        labels
+    };
+    assert_eq!(labels(&other), labels(&env));
+
+    // Ente's text export is plain: it needs --plain, then reads back.
+    let ente = env.path("ente.txt");
+    let refused = env.run(&["export", "--format", "ente", "-o", ente.to_str().unwrap()]);
+    assert_exit(&refused, 3);
+    assert!(!ente.exists());
+    let output = env.run(&[
+        "export",
+        "--format",
+        "ente",
+        "-o",
+        ente.to_str().unwrap(),
+        "--plain",
+    ]);
+    assert_exit(&output, 0);
+    let third = Env::new();
+    assert_exit(&third.run(&["vault", "init"]), 0);
+    assert_exit(&third.run(&["import", ente.to_str().unwrap()]), 0);
+    assert_eq!(labels(&third), labels(&env));
+
+    // Authy has no export: naming it says what to do instead.
+    let authy = env.run(&["import", &sample, "--format", "authy"]);
+    assert_exit(&authy, 3);
+    assert!(
+        stderr(&authy).contains("Authy cannot export"),
+        "{}",
+        stderr(&authy)
+    );
+}
+
+#[test]
 fn a_broken_import_adds_nothing_and_exits_3() {
     let env = Env::new();
     assert_exit(&env.run(&["vault", "init"]), 0);
