@@ -16,6 +16,7 @@ mod events;
 mod screen;
 mod screen_lock;
 mod settings;
+mod shortcut;
 mod state;
 mod tray;
 
@@ -156,6 +157,15 @@ fn console_state(
     }
 }
 
+/// Brings the window forward: shown, not minimised, focused.
+fn show_main_window(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.show();
+        let _ = window.unminimize();
+        let _ = window.set_focus();
+    }
+}
+
 /// Starts the app; returns when its last window closes.
 pub fn run() {
     let ipc = ipc_builder();
@@ -163,12 +173,9 @@ pub fn run() {
         // A second copy of the app would race the first for the vault file:
         // bring the running window forward instead.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.show();
-                let _ = window.unminimize();
-                let _ = window.set_focus();
-            }
+            show_main_window(app);
         }))
+        .plugin(shortcut::plugin())
         .plugin(tauri_plugin_window_state::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(ipc.invoke_handler())
@@ -204,7 +211,14 @@ pub fn run() {
                     "Cannot find your config folder; set HOME and start Twofold again.",
                 )
             })?);
-            app.manage(settings::SettingsFile(profiles.path().with_file_name("settings.json")));
+            let settings = settings::SettingsFile(profiles.path().with_file_name("settings.json"));
+            app.manage(shortcut::Registered::default());
+            if let Err(error) =
+                shortcut::apply(app.handle(), settings.load().show_window_shortcut.as_deref())
+            {
+                eprintln!("twofold: {}", error.message);
+            }
+            app.manage(settings);
             let sandbox = commands::sandbox::SandboxState(start_sandbox(&vault_path, &profiles));
             app.manage(console_state(&vault_path, profiles, &sandbox));
             app.manage(sandbox);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 use crate::error::{AppError, AppResult, ErrorKind};
 
@@ -43,6 +43,9 @@ pub struct AppSettings {
     pub clear_clipboard_after_seconds: u32,
     /// Closing the window hides it in the tray (when the desktop has one).
     pub close_to_tray: bool,
+    /// The key combination that shows the window from anywhere, e.g.
+    /// `Ctrl+Alt+T`; `None`: none.
+    pub show_window_shortcut: Option<String>,
 }
 
 impl Default for AppSettings {
@@ -58,6 +61,7 @@ impl Default for AppSettings {
             backups_to_keep: 10,
             clear_clipboard_after_seconds: 30,
             close_to_tray: false,
+            show_window_shortcut: None,
         }
     }
 }
@@ -82,9 +86,12 @@ pub fn get_settings(file: State<'_, SettingsFile>) -> AppSettings {
 #[tauri::command]
 #[specta::specta]
 pub fn save_settings(
+    app: AppHandle,
     file: State<'_, SettingsFile>,
     settings: AppSettings,
 ) -> AppResult<AppSettings> {
+    // A shortcut that cannot be taken is refused before anything is saved.
+    crate::shortcut::apply(&app, settings.show_window_shortcut.as_deref())?;
     let bytes = serde_json::to_vec_pretty(&settings).unwrap_or_default();
     twofold_atomic_file::overwrite(&file.0, &bytes).map_err(|error| {
         AppError::new(

@@ -118,8 +118,6 @@ fn toggle_window(app: &AppHandle) {
     if window.is_visible().unwrap_or(false) && !window.is_minimized().unwrap_or(false) {
         let _ = window.hide();
     } else {
-        let _ = window.show();
-        let _ = window.unminimize();
-        let _ = window.set_focus();
+        crate::show_main_window(app);
     }
 }

@@ -1,4 +1,4 @@
-// The tray menu. There is no tray host under Xvfb to click the icon in, so
+// The tray menu and the global shortcut. There is no tray host under Xvfb to click the icon in, so
 // the test drives the menu the way a tray host does: libayatana-appindicator
 // exports it on the session bus (com.canonical.dbusmenu), and a host shows
 // its layout and sends "clicked" events back.
@@ -13,7 +13,9 @@ const fixture = appWithKeyringVault();
 const MENU = "/org/ayatana/NotificationItem/tray_icon_tray_app_twofold/Menu";
 const GITHUB = { title: "GitHub (alice)", secret: "JBSWY3DPEHPK3PXP" };
 
-const gdbus = (...args) => execFileSync("gdbus", ["call", "--session", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+// A short timeout: other connections on the bus (the keyring daemon) may not answer a menu call.
+const gdbus = (...args) =>
+  execFileSync("gdbus", ["call", "--session", "--timeout", "2", ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
 
 /** The bus names on the session bus that are connections (":1.23"). */
 function connections() {
@@ -21,9 +23,12 @@ function connections() {
   return [...names.matchAll(/'(:[\d.]+)'/g)].map((match) => match[1]);
 }
 
+/** The app's connection, once found (it stays for the app's life). */
+let menuOwner;
+
 /** The tray menu's items as a tray host reads them: id, label, enabled. */
 function trayMenu() {
-  for (const dest of connections()) {
+  for (const dest of menuOwner ? [menuOwner] : connections()) {
     let layout;
     try {
       layout = gdbus("--dest", dest, "--object-path", MENU, "--method", "com.canonical.dbusmenu.GetLayout", "--", "0", "-1", "[]");
@@ -37,6 +42,7 @@ function trayMenu() {
         enabled: !props.includes("'enabled': <false>"),
       }))
       .filter((item) => item.label);
+    menuOwner = dest;
     return { dest, items };
   }
   return null;
@@ -83,4 +89,23 @@ test("Lock in the tray menu locks the vault and the menu stops offering codes", 
   await waitFor("the locked menu", () => trayMenu()?.items.some((item) => item.label === "Unlock Twofold to copy codes"));
   const lock = trayMenu().items.find((item) => item.label === "Lock");
   assert.equal(lock.enabled, false);
+});
+
+const invoke = (command, args) =>
+  fixture.app.execute(
+    "return window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1]).then((data) => ({ data }), (error) => ({ error }))",
+    [command, args],
+  );
+const visibility = () => fixture.app.execute("return document.visibilityState");
+
+test("the shortcut set in Settings brings the hidden window back; a bad one is refused", async () => {
+  const refused = await invoke("save_settings", { settings: { appearance: "system", showWindowShortcut: "Ctrl+Nope" } });
+  assert.match(refused.error?.message ?? "", /not a key combination Twofold understands.*Ctrl\+Alt\+T/);
+  const saved = await invoke("save_settings", { settings: { appearance: "system", showWindowShortcut: "Ctrl+Alt+Y" } });
+  assert.equal(saved.error, undefined, JSON.stringify(saved.error));
+
+  await clickTrayItem("Show or hide Twofold");
+  await waitFor("the window to be hidden", async () => (await visibility()) === "hidden");
+  execFileSync("xdotool", ["key", "ctrl+alt+y"]);
+  await waitFor("the window to be shown", async () => (await visibility()) === "visible");
 });

@@ -321,6 +321,11 @@ export type AppSettings = {
 	clearClipboardAfterSeconds?: number,
 	/**  Closing the window hides it in the tray (when the desktop has one). */
 	closeToTray?: boolean,
+	/**
+	 *  The key combination that shows the window from anywhere, e.g.
+	 *  `Ctrl+Alt+T`; `None`: none.
+	 */
+	showWindowShortcut?: string | null,
 };
 
 /**  Light, dark, or as the desktop says. */
