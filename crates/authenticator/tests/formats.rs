@@ -13,19 +13,28 @@ mod samples;
 use samples::*;
 
 #[test]
-fn each_sample_is_recognised_as_its_format() {
-    for (file, format) in [
-        ("otpauth.txt", Format::OtpauthList),
-        ("google-migration.txt", Format::GoogleMigration),
-        ("aegis-plain.json", Format::Aegis),
-        ("aegis-encrypted.json", Format::Aegis),
-        ("2fas.2fas", Format::TwoFas),
-        ("bitwarden.json", Format::Bitwarden),
-        ("andotp.json", Format::AndOtp),
-        ("ente.txt", Format::Ente),
-    ] {
-        assert_eq!(formats::detect(&sample(file)), Some(format), "{file}");
+fn each_sample_is_recognised_as_its_format_and_claimed_by_no_other() {
+    for (file, format) in SAMPLES {
+        let bytes = sample(file);
+        assert_eq!(formats::detect(&bytes), Some(format), "{file}");
+        let claims: Vec<_> = Format::ALL
+            .into_iter()
+            .filter(|candidate| candidate.importer().detect(&bytes))
+            .collect();
+        // Ente's plain export is an otpauth list too, on purpose: the order
+        // of Format::ALL decides.
+        let expected = match file {
+            "ente.txt" => vec![format, Format::OtpauthList],
+            _ => vec![format],
+        };
+        assert_eq!(claims, expected, "{file}");
     }
+    // andOTP before 0.8 wrote random-looking bytes from the first: it opens
+    // only when named.
+    assert_eq!(
+        formats::detect(&sample("andotp-encrypted-old.json.aes")),
+        None
+    );
 }
 
 #[test]
@@ -532,6 +541,13 @@ fn format_names_parse_back() {
     for format in Format::ALL {
         assert_eq!(format.id().parse::<Format>().unwrap(), format);
         assert_eq!(format.importer().format(), format);
+        // Typed on a command line and kept in settings: plain names.
+        assert!(
+            format
+                .id()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        );
     }
     for format in ExportFormat::ALL {
         assert_eq!(format.id().parse::<ExportFormat>().unwrap(), format);

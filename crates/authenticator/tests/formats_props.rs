@@ -1,6 +1,6 @@
 //! Property tests: whatever the accounts (any text in names, issuers, tags
-//! and notes; any key; every code kind), our exports read back to the same
-//! accounts, and no input makes an importer panic.
+//! and notes; any key; every code kind; favourite or not), our exports read
+//! back to the same accounts, and no input makes an importer panic.
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
@@ -14,10 +14,20 @@ fn account() -> impl Strategy<Value = Account> {
         proptest::collection::vec(any::<u8>(), 1..48),
         (0usize..3, 6u8..=8),
         (0usize..3, 1u32..=120, any::<u64>()),
-        (proptest::collection::vec("[^\\n]{1,12}", 0..3), text),
+        (
+            proptest::collection::vec("[^\\n]{1,12}", 0..3),
+            text,
+            any::<bool>(),
+        ),
     )
         .prop_map(
-            |((issuer, name), key, (hash, digits), (kind, period, counter), (tags, note))| {
+            |(
+                (issuer, name),
+                key,
+                (hash, digits),
+                (kind, period, counter),
+                (tags, note, favourite),
+            )| {
                 let algorithm = [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512][hash];
                 let kind = [
                     OtpKind::Totp { period },
@@ -36,6 +46,7 @@ fn account() -> impl Strategy<Value = Account> {
                 let mut account = Account::new(otp, 1);
                 account.tags = tags;
                 account.note = note;
+                account.favourite = favourite;
                 account
             },
         )
@@ -62,8 +73,26 @@ proptest! {
             prop_assert_eq!(&imported.otp, &account.otp);
             prop_assert_eq!(&imported.tags, &account.tags);
             prop_assert_eq!(&imported.note, &account.note);
+            prop_assert_eq!(imported.favourite, account.favourite);
         }
         prop_assert_eq!(preview.added.len() + preview.duplicates.len(), accounts.len());
+    }
+
+    #[test]
+    fn ente_export_reads_back_identically(accounts in proptest::collection::vec(account(), 1..8)) {
+        let files = formats::export(ExportFormat::Ente, &accounts, None).unwrap();
+        let preview = formats::import(&files[0].bytes, None, None, &[]).unwrap();
+        prop_assert_eq!(preview.format, Format::Ente);
+        prop_assert!(preview.unreadable.is_empty(), "{:?}", preview.unreadable);
+        prop_assert_eq!(preview.added.len() + preview.duplicates.len(), accounts.len());
+        let mut expected = accounts.iter();
+        for imported in &preview.added {
+            let account = expected.find(|a| a.otp.same_key(&imported.otp)).unwrap();
+            prop_assert_eq!(&imported.otp, &account.otp);
+            prop_assert_eq!(&imported.tags, &account.tags);
+            prop_assert_eq!(&imported.note, &account.note);
+            prop_assert_eq!(imported.favourite, account.favourite);
+        }
     }
 
     #[test]

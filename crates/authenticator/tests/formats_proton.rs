@@ -60,37 +60,6 @@ fn encrypted_sample_opens_with_its_password() {
 }
 
 #[test]
-fn samples_are_recognised_as_proton_and_no_other_sample_is() {
-    for file in [
-        "proton.json",
-        "proton-encrypted.json",
-        "proton-tampered.json",
-    ] {
-        assert_eq!(
-            formats::detect(&sample(file)),
-            Some(Format::Proton),
-            "{file}"
-        );
-    }
-    for file in [
-        "otpauth.txt",
-        "google-migration.txt",
-        "aegis-plain.json",
-        "aegis-encrypted.json",
-        "2fas.2fas",
-        "bitwarden.json",
-        "andotp.json",
-        "ente.txt",
-    ] {
-        assert_ne!(
-            formats::detect(&sample(file)),
-            Some(Format::Proton),
-            "{file}"
-        );
-    }
-}
-
-#[test]
 fn encrypted_sample_needs_its_password() {
     let bytes = sample("proton-encrypted.json");
     let err = formats::import(&bytes, None, None, &[]).unwrap_err();

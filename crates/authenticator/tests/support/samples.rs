@@ -5,7 +5,7 @@
 // Each includer uses a different part of this file.
 #![allow(dead_code)]
 
-use twofold_authenticator::formats::{self, ExportFormat, ImportPreview};
+use twofold_authenticator::formats::{self, ExportFormat, Format, ImportPreview};
 use twofold_authenticator::{Account, Algorithm, OtpKind};
 
 pub const AEGIS_PASSWORD: &str = "correct horse battery staple";
@@ -171,3 +171,35 @@ pub fn assert_same_accounts(preview: &ImportPreview, accounts: &[Account]) {
         assert_eq!(imported.otp, account.otp);
     }
 }
+
+/// Every sample and the format it is written in; each is recognised as that
+/// format without being named (`andotp-encrypted-old.json.aes`, random bytes
+/// from its first byte, is left out: it opens only when named).
+pub const SAMPLES: [(&str, Format); 26] = [
+    ("otpauth.txt", Format::OtpauthList),
+    ("google-migration.txt", Format::GoogleMigration),
+    ("aegis-plain.json", Format::Aegis),
+    ("aegis-encrypted.json", Format::Aegis),
+    ("2fas.2fas", Format::TwoFas),
+    ("2fas-encrypted.2fas", Format::TwoFas),
+    ("2fas-encrypted-broken.2fas", Format::TwoFas),
+    ("bitwarden.json", Format::Bitwarden),
+    ("bitwarden.csv", Format::Bitwarden),
+    ("bitwarden-broken.csv", Format::Bitwarden),
+    ("andotp.json", Format::AndOtp),
+    ("andotp-encrypted.json.aes", Format::AndOtp),
+    ("andotp-encrypted-broken.json.aes", Format::AndOtp),
+    ("ente.txt", Format::Ente),
+    ("ente-encrypted.json", Format::Ente),
+    ("ente-encrypted-broken.json", Format::Ente),
+    ("proton.json", Format::Proton),
+    ("proton-encrypted.json", Format::Proton),
+    ("proton-tampered.json", Format::Proton),
+    ("freeotpplus.json", Format::FreeOtpPlus),
+    ("freeotpplus-broken.json", Format::FreeOtpPlus),
+    ("stratum.json", Format::Stratum),
+    ("stratum-broken.json", Format::Stratum),
+    ("stratum-encrypted.bin", Format::Stratum),
+    ("lastpass.json", Format::LastPass),
+    ("lastpass-broken.json", Format::LastPass),
+];
