@@ -510,9 +510,8 @@ fn send(
                 created: now,
                 updated: now,
             };
-            db.pending.insert(key(service_sid, &v.to), v.sid.clone());
             let sid = v.sid.clone();
-            db.verifications.insert(sid.clone(), Box::new(v));
+            db.add_verification(v);
             sid
         }
     };
@@ -579,17 +578,20 @@ fn send(
             }),
         );
     }
-    db.outbox.push(OutboxMessage {
-        sid: new_sid("SM"),
-        channel,
-        to,
-        locale,
-        body: text,
-        code,
-        service_sid: service_sid.to_owned(),
-        verification_sid: sid,
-        date_created: crate::clock::format_time(now),
-    });
+    db.outbox.push(
+        now,
+        OutboxMessage {
+            sid: new_sid("SM"),
+            channel,
+            to,
+            locale,
+            body: text,
+            code,
+            service_sid: service_sid.to_owned(),
+            verification_sid: sid,
+            date_created: crate::clock::format_time(now),
+        },
+    );
     Ok(created(body))
 }
 

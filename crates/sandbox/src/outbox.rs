@@ -1,0 +1,214 @@
+//! The outbox: what a real Verify would have delivered, oldest first, kept to a
+//! retention (count and age) and indexed by destination, so `GET /sandbox/outbox?To=`
+//! reads the few messages of one number without scanning the 100,000 kept.
+//!
+//! Messages are numbered from the first ever sent (`start` is the number of the
+//! oldest one kept), which is how the journal says which messages left and which
+//! arrived since its last line.
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::OutboxMessage;
+use crate::clock::parse_time;
+use crate::store::Map;
+
+#[derive(Default)]
+pub(crate) struct Outbox {
+    /// The number of the oldest message kept (messages ever dropped from the front).
+    start: u64,
+    /// Each message with its time in Unix seconds, for the age limit.
+    messages: VecDeque<(i64, OutboxMessage)>,
+    /// Destination → numbers of its messages, oldest first.
+    by_to: Map<VecDeque<u64>>,
+}
+
+impl Outbox {
+    pub fn push(&mut self, time: i64, message: OutboxMessage) {
+        let number = self.end();
+        match self.by_to.get_mut(&message.to) {
+            Some(numbers) => numbers.push_back(number),
+            None => {
+                self.by_to
+                    .insert(message.to.clone(), VecDeque::from([number]));
+            }
+        }
+        self.messages.push_back((time, message));
+    }
+
+    /// The number the next message will get.
+    pub fn end(&self) -> u64 {
+        self.start + self.messages.len() as u64
+    }
+
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn last(&self) -> Option<&OutboxMessage> {
+        self.messages.back().map(|(_, m)| m)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &OutboxMessage> + ExactSizeIterator {
+        self.messages.iter().map(|(_, m)| m)
+    }
+
+    /// Messages from number `from` on (those kept), oldest first.
+    pub fn since(&self, from: u64) -> impl Iterator<Item = &OutboxMessage> {
+        let skip = from.saturating_sub(self.start) as usize;
+        self.messages.iter().skip(skip).map(|(_, m)| m)
+    }
+
+    /// Drops every message: the numbers carry on from where they were.
+    pub fn clear(&mut self) {
+        self.start = self.end();
+        self.messages.clear();
+        self.by_to = Map::default();
+    }
+
+    /// Drops the oldest `n` messages (all of them if there are fewer).
+    pub fn drop_oldest(&mut self, n: u64) {
+        for _ in 0..n {
+            if self.pop_front().is_none() {
+                break;
+            }
+        }
+    }
+
+    fn pop_front(&mut self) -> Option<OutboxMessage> {
+        let (_, message) = self.messages.pop_front()?;
+        let number = self.start;
+        self.start += 1;
+        if let Some(numbers) = self.by_to.get_mut(&message.to) {
+            if numbers.front() == Some(&number) {
+                numbers.pop_front();
+            }
+            if numbers.is_empty() {
+                self.by_to.remove(&message.to);
+            }
+        }
+        Some(message)
+    }
+
+    /// Keeps at most `max_count` messages, none sent before `oldest` (Unix seconds).
+    pub fn prune(&mut self, max_count: usize, oldest: i64) {
+        while let Some((time, _)) = self.messages.front() {
+            if self.messages.len() <= max_count && *time >= oldest {
+                break;
+            }
+            self.pop_front();
+        }
+    }
+
+    /// The messages to `to` (or all) on `channel` (or any), oldest first. With a
+    /// destination only its own messages are looked at.
+    pub fn matching<'a>(
+        &'a self,
+        to: Option<&str>,
+        channel: Option<&'a str>,
+    ) -> Vec<&'a OutboxMessage> {
+        let on_channel = |m: &&OutboxMessage| channel.is_none_or(|c| m.channel == c);
+        match to {
+            Some(to) => self
+                .by_to
+                .get(to)
+                .into_iter()
+                .flatten()
+                .filter_map(|&n| {
+                    let index = usize::try_from(n.checked_sub(self.start)?).ok()?;
+                    self.messages.get(index).map(|(_, m)| m)
+                })
+                .filter(on_channel)
+                .collect(),
+            None => self.iter().filter(on_channel).collect(),
+        }
+    }
+}
+
+/// In the state file and snapshots the outbox is the plain list of messages it
+/// always was.
+impl Serialize for Outbox {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Outbox {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let messages = Vec::<OutboxMessage>::deserialize(deserializer)?;
+        let mut outbox = Outbox::default();
+        outbox.extend(messages);
+        Ok(outbox)
+    }
+}
+
+impl Extend<OutboxMessage> for Outbox {
+    fn extend<I: IntoIterator<Item = OutboxMessage>>(&mut self, messages: I) {
+        for message in messages {
+            // A hand-edited date that does not parse never ages out; the count limit
+            // still applies.
+            let time = parse_time(&message.date_created).unwrap_or(i64::MAX);
+            self.push(time, message);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn message(n: u32, to: &str, channel: &str) -> OutboxMessage {
+        OutboxMessage {
+            sid: format!("SM{n}"),
+            channel: channel.into(),
+            to: to.into(),
+            locale: "en".into(),
+            body: String::new(),
+            code: None,
+            service_sid: "VA1".into(),
+            verification_sid: "VE1".into(),
+            date_created: crate::clock::format_time(i64::from(n)),
+        }
+    }
+
+    fn sids(found: Vec<&OutboxMessage>) -> Vec<&str> {
+        found.into_iter().map(|m| m.sid.as_str()).collect()
+    }
+
+    #[test]
+    fn the_index_follows_pruning_and_clearing() {
+        let mut outbox = Outbox::default();
+        for n in 0..6 {
+            let to = if n % 2 == 0 { "+1" } else { "+2" };
+            outbox.push(
+                i64::from(n),
+                message(n, to, if n == 4 { "call" } else { "sms" }),
+            );
+        }
+        assert_eq!(
+            sids(outbox.matching(Some("+1"), None)),
+            ["SM0", "SM2", "SM4"]
+        );
+        assert_eq!(
+            sids(outbox.matching(Some("+1"), Some("sms"))),
+            ["SM0", "SM2"]
+        );
+        outbox.prune(4, 0);
+        assert_eq!((outbox.start(), outbox.len()), (2, 4));
+        assert_eq!(sids(outbox.matching(Some("+1"), None)), ["SM2", "SM4"]);
+        outbox.prune(10, 4);
+        assert_eq!(sids(outbox.matching(None, None)), ["SM4", "SM5"]);
+        assert_eq!(sids(outbox.since(5).collect()), ["SM5"]);
+        outbox.clear();
+        assert_eq!((outbox.start(), outbox.len(), outbox.end()), (6, 0, 6));
+        assert!(outbox.matching(Some("+1"), None).is_empty());
+        outbox.push(9, message(9, "+1", "sms"));
+        assert_eq!(sids(outbox.matching(Some("+1"), None)), ["SM9"]);
+    }
+}
