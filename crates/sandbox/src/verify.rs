@@ -373,10 +373,47 @@ pub(crate) async fn create_verification(
 ) -> ApiResult {
     let target = target(&req)?;
     let ctx = ctx(&app, &req);
-    app.write(|db, now| send(db, now, &sid, &req, target, &ctx))
-        .await
+    let sent = app
+        .write(|db, now| send(db, now, &sid, &req, target, &ctx))
+        .await?;
+    Ok(created(sent))
 }
 
+/// A service's settings as one send reads them.
+struct SendRules {
+    /// Usually empty, so copying it allocates nothing.
+    disabled_channels: Vec<String>,
+    email_integration: bool,
+    psd2_enabled: bool,
+    custom_code_enabled: bool,
+    skip_sms_to_landlines: bool,
+    lookup_enabled: bool,
+    do_not_share_warning_enabled: bool,
+    code_length: i64,
+    /// The name the message text uses: `CustomFriendlyName`, else the service's.
+    name: String,
+}
+
+impl SendRules {
+    fn of(s: &Service, req: &Req) -> SendRules {
+        SendRules {
+            disabled_channels: s.disabled_channels.clone(),
+            email_integration: s.email_integration,
+            psd2_enabled: s.psd2_enabled,
+            custom_code_enabled: s.custom_code_enabled,
+            skip_sms_to_landlines: s.skip_sms_to_landlines,
+            lookup_enabled: s.lookup_enabled,
+            do_not_share_warning_enabled: s.do_not_share_warning_enabled,
+            code_length: s.code_length,
+            name: req
+                .text("CustomFriendlyName")
+                .unwrap_or_else(|| s.friendly_name.clone()),
+        }
+    }
+}
+
+/// Sends a code; answers the verification as rendered, serialised by the caller
+/// once the lock is released.
 fn send(
     db: &mut Db,
     now: i64,
@@ -384,8 +421,10 @@ fn send(
     req: &Req,
     target: Target,
     ctx: &Ctx<'_>,
-) -> ApiResult {
-    let s = service(db, service_sid)?.clone();
+) -> Result<twofold_twilio::Verification, ApiError> {
+    // The service's settings a send needs, copied out (not the whole record) so the
+    // state can be changed below.
+    let s = SendRules::of(service(db, service_sid)?, req);
     let test_number = db.test_numbers.iter().find(|t| t.to == target.to);
     let fixed_code = match test_number.map(|t| &t.answer) {
         // Its error is stored checked, so the fallback (a 400 naming the codes the
@@ -538,9 +577,7 @@ fn send(
         attempt_sid: attempt_sid.clone(),
     });
     let body = v.wire(ctx);
-    let name = req
-        .text("CustomFriendlyName")
-        .unwrap_or_else(|| s.friendly_name.clone());
+    let name = s.name;
     let (code, text) = match &v.code {
         Some(code) if channel != "sna" => (
             Some(code.clone()),
@@ -592,7 +629,7 @@ fn send(
             date_created: crate::clock::format_time(now),
         },
     );
-    Ok(created(body))
+    Ok(body)
 }
 
 pub(crate) async fn fetch_verification(
