@@ -37,6 +37,13 @@ impl Outbox {
         self.messages.push_back((time, message));
     }
 
+    /// Room for `n` messages in all.
+    pub fn reserve(&mut self, n: usize) {
+        let more = n.saturating_sub(self.messages.len());
+        self.messages.reserve(more);
+        self.by_to.reserve(more);
+    }
+
     /// The number the next message will get.
     pub fn end(&self) -> u64 {
         self.start + self.messages.len() as u64

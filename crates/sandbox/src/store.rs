@@ -173,6 +173,20 @@ impl State {
         self.verifications.insert(v.sid.clone(), Box::new(v));
     }
 
+    /// Makes room for what the retention keeps (up to 100,000 of each) at once:
+    /// a table growing to it would rehash, and a deque reallocate, under the lock
+    /// while every request waits. Untouched room costs address space, not memory.
+    fn reserve_for_retention(&mut self) {
+        let verifications = self.retention.verifications.min(100_000);
+        self.verifications.reserve(verifications);
+        self.pending.reserve(verifications);
+        self.attempts.reserve(verifications);
+        self.verification_order
+            .reserve(verifications.saturating_sub(self.verification_order.len()));
+        self.outbox
+            .reserve(self.retention.outbox_messages.min(100_000));
+    }
+
     fn index_verifications(&mut self) {
         let mut all: Vec<(u64, &String)> = self
             .verifications
@@ -419,6 +433,11 @@ impl<V> Deref for Table<V> {
 }
 
 impl<V> Table<V> {
+    /// Room for `n` records in all.
+    fn reserve(&mut self, n: usize) {
+        self.map.reserve(n.saturating_sub(self.map.len()));
+    }
+
     fn note(&mut self, key: &str) {
         if let Some(changed) = &mut self.changed {
             changed.push(key.to_owned());
@@ -579,6 +598,7 @@ impl App {
         };
         state.retention = retention;
         state.index_verifications();
+        state.reserve_for_retention();
         if journal.is_some() {
             state.start_journal();
         }

@@ -104,7 +104,10 @@ async fn verifications_and_their_attempts_go_by_count_and_finished_ones_by_age()
 
     // Within the count, a finished one stays until it is older than the age limit.
     let code = api.last_code(&number(2)).await;
-    assert_eq!(api.check(&va, &number(2), &code).await.str("status"), "approved");
+    assert_eq!(
+        api.check(&va, &number(2), &code).await.str("status"),
+        "approved"
+    );
     assert_eq!(attempts(&api).await, 2);
     api.post("/sandbox/clock", &[("AdvanceSeconds", "601")])
         .await;
