@@ -102,13 +102,14 @@ impl Outbox {
         Some(message)
     }
 
-    /// Keeps at most `max_count` messages, none sent before `oldest` (Unix seconds).
-    pub fn prune(&mut self, max_count: usize, oldest: i64) {
+    /// Keeps at most `max_count` messages, none sent before `oldest` (Unix seconds);
+    /// the messages dropped go into `dropped`.
+    pub fn prune(&mut self, max_count: usize, oldest: i64, dropped: &mut Vec<OutboxMessage>) {
         while let Some((time, _)) = self.messages.front() {
             if self.messages.len() <= max_count && *time >= oldest {
                 break;
             }
-            self.pop_front();
+            dropped.extend(self.pop_front());
         }
     }
 
@@ -206,10 +207,12 @@ mod tests {
             sids(outbox.matching(Some("+1"), Some("sms"))),
             ["SM0", "SM2"]
         );
-        outbox.prune(4, 0);
+        outbox.prune(4, 0, &mut Vec::new());
         assert_eq!((outbox.start(), outbox.len()), (2, 4));
         assert_eq!(sids(outbox.matching(Some("+1"), None)), ["SM2", "SM4"]);
-        outbox.prune(10, 4);
+        let mut dropped = Vec::new();
+        outbox.prune(10, 4, &mut dropped);
+        assert_eq!(dropped.len(), 2);
         assert_eq!(sids(outbox.matching(None, None)), ["SM4", "SM5"]);
         assert_eq!(sids(outbox.since(5).collect()), ["SM5"]);
         outbox.clear();

@@ -104,6 +104,26 @@ pub(crate) struct State {
     /// With a state file: what the journal has, and the lines not yet on disk.
     #[serde(skip)]
     journal: Option<Tracking>,
+    /// Records the retention dropped, freed once the lock is released: freeing a
+    /// long-untouched record is a cache miss per field.
+    #[serde(skip)]
+    dropped: Dropped,
+}
+
+/// What [`State::prune`] dropped, to be freed outside the lock. The records stay in
+/// the boxes their tables kept them in: unboxing would copy them under the lock.
+#[allow(clippy::vec_box)]
+#[derive(Default)]
+pub(crate) struct Dropped {
+    verifications: Vec<Box<Verification>>,
+    attempts: Vec<Box<Attempt>>,
+    messages: Vec<crate::OutboxMessage>,
+}
+
+impl Dropped {
+    fn is_empty(&self) -> bool {
+        self.verifications.is_empty() && self.attempts.is_empty() && self.messages.is_empty()
+    }
 }
 
 /// What the journal last recorded of the parts that are not tables, and the
@@ -201,8 +221,11 @@ impl State {
     fn prune(&mut self, now: i64) {
         let keep = self.retention;
         let age = |secs: u64| now.saturating_sub(i64::try_from(secs).unwrap_or(i64::MAX));
-        self.outbox
-            .prune(keep.outbox_messages, age(keep.outbox_max_age_secs));
+        self.outbox.prune(
+            keep.outbox_messages,
+            age(keep.outbox_max_age_secs),
+            &mut self.dropped.messages,
+        );
         let oldest = age(keep.verification_max_age_secs);
         while let Some(sid) = self.verification_order.front() {
             let Some(v) = self.verifications.get(sid) else {
@@ -230,8 +253,9 @@ impl State {
                 .iter()
                 .filter_map(|a| a.attempt_sid.as_deref())
             {
-                self.attempts.remove(attempt);
+                self.dropped.attempts.extend(self.attempts.remove(attempt));
             }
+            self.dropped.verifications.push(v);
         }
     }
 
@@ -549,7 +573,11 @@ impl<V: Serialize + DeserializeOwned> Journaled for Table<V> {
 
 /// Pairs a `Table` key from two parts.
 pub(crate) fn key(a: &str, b: &str) -> String {
-    format!("{a}\n{b}")
+    let mut key = String::with_capacity(a.len() + 1 + b.len());
+    key.push_str(a);
+    key.push('\n');
+    key.push_str(b);
+    key
 }
 
 /// What tells one outbox from the next: its length and newest message.
@@ -660,7 +688,7 @@ impl App {
     /// Changes the state at the Sandbox's current time, then delivers the webhooks it
     /// produced, wakes outbox waiters and (with a state file) waits until it is saved.
     pub async fn write<T>(&self, f: impl FnOnce(&mut State, i64) -> T) -> T {
-        let (out, to_save, events) = {
+        let (out, to_save, events, outbox_changed, dropped) = {
             let mut state = self.lock();
             let offset = state.clock_offset;
             let now = clock::system_now() + offset;
@@ -676,7 +704,7 @@ impl App {
                 state.outbox.len(),
                 state.outbox.last().map(|m| m.sid.as_str()),
             );
-            self.inner.outbox_mark.send_if_modified(|mark| {
+            let outbox_changed = self.inner.outbox_mark.send_if_modified(|mark| {
                 let changed = mark.len != len || mark.newest.as_deref() != newest;
                 if changed {
                     *mark = OutboxMark {
@@ -691,8 +719,14 @@ impl App {
             } else {
                 std::mem::take(&mut state.events)
             };
-            (out, to_save, events)
+            let dropped = if state.dropped.is_empty() {
+                Dropped::default()
+            } else {
+                std::mem::take(&mut state.dropped)
+            };
+            (out, to_save, events, outbox_changed, dropped)
         };
+        drop(dropped);
         for event in events {
             tokio::spawn(crate::webhook::deliver(
                 self.inner.webhooks.clone(),
@@ -700,7 +734,9 @@ impl App {
                 event,
             ));
         }
-        self.inner.outbox_changed.notify_waiters();
+        if outbox_changed {
+            self.inner.outbox_changed.notify_waiters();
+        }
         if let (Some(generation), Some(saved)) = (to_save, &self.inner.saved) {
             self.inner.to_save.notify_one();
             let mut saved = saved.clone();
