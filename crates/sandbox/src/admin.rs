@@ -8,11 +8,11 @@ use axum::extract::{Path, Request, State};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::OutboxMessage;
 use crate::clock::format_time;
 use crate::error::ApiError;
 use crate::http::{ApiResult, created, decode_path, deleted, ok};
 use crate::model::Fault;
+use crate::outbox::Message;
 use crate::params::Req;
 use crate::sid::new_sid;
 use crate::store::{App, State as Db};
@@ -26,7 +26,7 @@ const MAX_WAIT_SECS: i64 = 60;
 /// `To` only that destination's messages are looked at, and none is copied.
 #[derive(Serialize)]
 struct Messages<'a> {
-    messages: Vec<&'a OutboxMessage>,
+    messages: Vec<Message<'a>>,
 }
 
 pub(crate) async fn outbox(State(app): State<App>, req: Req) -> ApiResult {

@@ -233,7 +233,8 @@ impl RunningSandbox {
 
     /// Every message sent so far, oldest first.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
-        self.app.read(|db, _| db.outbox.iter().cloned().collect())
+        self.app
+            .read(|db, _| db.outbox.iter().map(|m| m.to_owned()).collect())
     }
 
     /// Changes whenever a message enters the outbox or it is cleared: the

@@ -117,7 +117,7 @@ pub(crate) struct State {
 pub(crate) struct Dropped {
     verifications: Vec<Box<Verification>>,
     attempts: Vec<Box<Attempt>>,
-    messages: Vec<crate::OutboxMessage>,
+    messages: Vec<crate::outbox::Packed>,
 }
 
 impl Dropped {
@@ -633,7 +633,7 @@ impl App {
         let faults_set = AtomicBool::new(!state.faults.is_empty());
         let outbox_mark = OutboxMark {
             len: state.outbox.len(),
-            newest: state.outbox.last().map(|message| message.sid.clone()),
+            newest: state.outbox.last().map(|message| message.sid.to_owned()),
         };
         let webhooks = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
@@ -700,10 +700,7 @@ impl App {
             self.inner
                 .faults_set
                 .store(!state.faults.is_empty(), Ordering::Release);
-            let (len, newest) = (
-                state.outbox.len(),
-                state.outbox.last().map(|m| m.sid.as_str()),
-            );
+            let (len, newest) = (state.outbox.len(), state.outbox.last().map(|m| m.sid));
             let outbox_changed = self.inner.outbox_mark.send_if_modified(|mark| {
                 let changed = mark.len != len || mark.newest.as_deref() != newest;
                 if changed {

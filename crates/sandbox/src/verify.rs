@@ -11,12 +11,13 @@ use crate::clock::parse_time;
 use crate::error::{ApiError, LANDLINE, MAX_SENDS_REACHED, send_error};
 use crate::http::{ApiResult, created, ctx, deleted, ok, page, sorted};
 use crate::model::{Attempt, Ctx, SendAttempt, Service, Verification};
+use crate::outbox::Message;
 use crate::params::Req;
 use crate::phone::{self, Number};
+use crate::resources;
 use crate::sid::new_sid;
 use crate::store::{App, State as Db, key};
 use crate::test_numbers::TestAnswer;
-use crate::{OutboxMessage, resources};
 
 /// How long a code stays valid.
 pub(crate) const VALIDITY_SECS: i64 = 600;
@@ -615,18 +616,20 @@ fn send(
             }),
         );
     }
+    let message_sid = new_sid("SM");
+    let date_created = crate::clock::format_time(now);
     db.outbox.push(
         now,
-        OutboxMessage {
-            sid: new_sid("SM"),
-            channel,
-            to,
-            locale,
-            body: text,
-            code,
-            service_sid: service_sid.to_owned(),
-            verification_sid: sid,
-            date_created: crate::clock::format_time(now),
+        Message {
+            sid: &message_sid,
+            channel: &channel,
+            to: &to,
+            locale: &locale,
+            body: &text,
+            code: code.as_deref(),
+            service_sid,
+            verification_sid: &sid,
+            date_created: &date_created,
         },
     );
     Ok(body)
