@@ -45,6 +45,7 @@ mod journal;
 mod lookup;
 mod model;
 mod outbox;
+mod packed;
 mod params;
 mod phone;
 mod resources;

@@ -2,9 +2,7 @@
 //! retention (count and age) and indexed by destination, so `GET /sandbox/outbox?To=`
 //! reads the few messages of one number without scanning the 100,000 kept.
 //!
-//! Each message keeps its nine texts in one allocation: with 100,000 kept, a message
-//! in nine `String`s cost nine allocations to make and nine cache misses to free when
-//! the retention drops it, a visible part of every send.
+//! Each message keeps its nine texts in one allocation (`crate::packed`).
 //!
 //! Messages are numbered from the first ever sent (`start` is the number of the
 //! oldest one kept), which is how the journal says which messages left and which
@@ -16,6 +14,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::OutboxMessage;
 use crate::clock::parse_time;
+use crate::packed::Texts;
 use crate::store::Map;
 
 #[derive(Default)]
@@ -28,11 +27,9 @@ pub(crate) struct Outbox {
     by_to: Map<VecDeque<u64>>,
 }
 
-/// An [`OutboxMessage`] as kept: its texts end to end in one string.
+/// An [`OutboxMessage`] as kept: its texts in one allocation (`crate::packed`).
 pub(crate) struct Packed {
-    text: Box<str>,
-    /// Where each field ends in `text`, in [`OutboxMessage`]'s order.
-    ends: [u32; 9],
+    texts: Texts<9>,
     has_code: bool,
 }
 
@@ -52,33 +49,24 @@ pub(crate) struct Message<'a> {
 
 impl Packed {
     fn new(m: &Message<'_>) -> Packed {
-        let fields = [
-            m.sid,
-            m.channel,
-            m.to,
-            m.locale,
-            m.body,
-            m.code.unwrap_or(""),
-            m.service_sid,
-            m.verification_sid,
-            m.date_created,
-        ];
-        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
-        let mut ends = [0; 9];
-        for (end, field) in ends.iter_mut().zip(fields) {
-            text.push_str(field);
-            *end = u32::try_from(text.len()).unwrap_or(u32::MAX);
-        }
         Packed {
-            text: text.into_boxed_str(),
-            ends,
+            texts: Texts::new([
+                m.sid,
+                m.channel,
+                m.to,
+                m.locale,
+                m.body,
+                m.code.unwrap_or(""),
+                m.service_sid,
+                m.verification_sid,
+                m.date_created,
+            ]),
             has_code: m.code.is_some(),
         }
     }
 
     fn field(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] } as usize;
-        self.text.get(start..self.ends[i] as usize).unwrap_or("")
+        self.texts.get(i)
     }
 
     pub fn view(&self) -> Message<'_> {

@@ -10,7 +10,7 @@ use twofold_twilio::{VerificationAttempt, VerificationAttemptsSummary};
 use crate::clock::parse_time;
 use crate::error::{ApiError, LANDLINE, MAX_SENDS_REACHED, send_error};
 use crate::http::{ApiResult, created, ctx, deleted, ok, page, sorted};
-use crate::model::{Attempt, Ctx, SendAttempt, Service, Verification};
+use crate::model::{Attempt, AttemptRecord, Ctx, SendAttempt, Service, Verification};
 use crate::outbox::Message;
 use crate::params::Req;
 use crate::phone::{self, Number};
@@ -600,20 +600,20 @@ fn send(
     if let (Some(attempt_sid), Some(attempt_channel)) = (attempt_sid, attempt_channel) {
         db.attempts.insert(
             attempt_sid.clone(),
-            Box::new(Attempt {
+            Box::new(Attempt::from(AttemptRecord {
                 seq,
-                sid: attempt_sid,
-                service_sid: service_sid.to_owned(),
-                verification_sid: sid.clone(),
-                channel: attempt_channel.to_owned(),
-                to: to.clone(),
-                country: target.number.as_ref().and_then(|n| n.country.clone()),
+                sid: attempt_sid.as_str(),
+                service_sid,
+                verification_sid: sid.as_str(),
+                channel: attempt_channel,
+                to: to.as_str(),
+                country: target.number.as_ref().and_then(|n| n.country.as_deref()),
                 code_length,
-                locale: locale.clone(),
+                locale: locale.as_str(),
                 converted: false,
                 created: now,
                 updated: now,
-            }),
+            })),
         );
     }
     let message_sid = new_sid("SM");
@@ -751,7 +751,7 @@ pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String
 fn attempt_wire(db: &Db, a: &Attempt, ctx: &Ctx<'_>) -> VerificationAttempt {
     let status = db
         .verifications
-        .get(&a.verification_sid)
+        .get(a.verification_sid())
         .map_or("expired", |v| v.status.as_str());
     a.wire(ctx, status)
 }
@@ -775,23 +775,20 @@ fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiE
         .map(|a| &**a)
         .filter(|a| after.is_none_or(|t| a.created >= t))
         .filter(|a| before.is_none_or(|t| a.created <= t))
-        .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to == to))
-        .filter(|a| {
-            req.get("Country")
-                .is_none_or(|c| a.country.as_deref() == Some(c))
-        })
-        .filter(|a| req.get("Channel").is_none_or(|c| a.channel == c))
+        .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to() == to))
+        .filter(|a| req.get("Country").is_none_or(|c| a.country() == Some(c)))
+        .filter(|a| req.get("Channel").is_none_or(|c| a.channel() == c))
         .filter(|a| {
             req.get("VerifyServiceSid")
-                .is_none_or(|s| a.service_sid == s)
+                .is_none_or(|s| a.service_sid() == s)
         })
         .filter(|a| {
             req.get("VerificationSid")
-                .is_none_or(|s| a.verification_sid == s)
+                .is_none_or(|s| a.verification_sid() == s)
         })
         .filter(|a| {
             req.get("DestinationPrefix")
-                .is_none_or(|p| a.to.starts_with(p))
+                .is_none_or(|p| a.to().starts_with(p))
         })
         .filter(|a| {
             status
