@@ -192,10 +192,17 @@ fn replay(state: &mut State, header: &Header, journal: &[u8]) -> serde_json::Res
 }
 
 impl Journal {
-    /// Appends lines and waits until they are on disk.
+    /// Appends lines and waits until they are on disk. A failed append (a full
+    /// disk) is cut back off, so the next line does not follow half of this one.
     pub fn append(&mut self, lines: &[u8]) -> io::Result<()> {
-        self.file.write_all(lines)?;
-        self.file.sync_data()?;
+        let written = self
+            .file
+            .write_all(lines)
+            .and_then(|()| self.file.sync_data());
+        if let Err(error) = written {
+            let _ = self.file.set_len(self.len);
+            return Err(error);
+        }
         self.len += lines.len() as u64;
         Ok(())
     }
