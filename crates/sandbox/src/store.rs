@@ -104,6 +104,9 @@ pub(crate) struct State {
     /// With a state file: what the journal has, and the lines not yet on disk.
     #[serde(skip)]
     journal: Option<Tracking>,
+    /// How often the state was replaced: a new outbox may have the old one's length.
+    #[serde(skip)]
+    replacements: u64,
     /// Records the retention dropped, freed once the lock is released: freeing a
     /// long-untouched record is a cache miss per field.
     #[serde(skip)]
@@ -170,10 +173,12 @@ impl State {
     pub fn replace(&mut self, other: State) {
         let generation = self.generation;
         let retention = self.retention;
+        let replacements = self.replacements + 1;
         let journaled = self.journal.is_some();
         *self = State {
             generation,
             retention,
+            replacements,
             ..other
         };
         self.index_verifications();
@@ -182,6 +187,14 @@ impl State {
             if let Some(tracking) = &mut self.journal {
                 tracking.compact = true;
             }
+        }
+    }
+
+    fn outbox_mark(&self) -> OutboxMark {
+        OutboxMark {
+            len: self.outbox.len(),
+            end: self.outbox.end(),
+            replacements: self.replacements,
         }
     }
 
@@ -580,11 +593,13 @@ pub(crate) fn key(a: &str, b: &str) -> String {
     key
 }
 
-/// What tells one outbox from the next: its length and newest message.
+/// What tells one outbox from the next: its length, the number its next message
+/// will get (every message ever sent counts) and how often the state was replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMark {
     len: usize,
-    newest: Option<String>,
+    end: u64,
+    replacements: u64,
 }
 
 /// The shared handle every request handler gets.
@@ -631,10 +646,7 @@ impl App {
             state.start_journal();
         }
         let faults_set = AtomicBool::new(!state.faults.is_empty());
-        let outbox_mark = OutboxMark {
-            len: state.outbox.len(),
-            newest: state.outbox.last().map(|message| message.sid.to_owned()),
-        };
+        let outbox_mark = state.outbox_mark();
         let webhooks = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
@@ -700,17 +712,11 @@ impl App {
             self.inner
                 .faults_set
                 .store(!state.faults.is_empty(), Ordering::Release);
-            let (len, newest) = (state.outbox.len(), state.outbox.last().map(|m| m.sid));
-            let outbox_changed = self.inner.outbox_mark.send_if_modified(|mark| {
-                let changed = mark.len != len || mark.newest.as_deref() != newest;
-                if changed {
-                    *mark = OutboxMark {
-                        len,
-                        newest: newest.map(str::to_owned),
-                    };
-                }
-                changed
-            });
+            let mark = state.outbox_mark();
+            let outbox_changed = self
+                .inner
+                .outbox_mark
+                .send_if_modified(|old| std::mem::replace(old, mark.clone()) != mark);
             let events = if state.events.is_empty() {
                 Vec::new()
             } else {

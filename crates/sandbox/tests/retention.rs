@@ -117,3 +117,36 @@ async fn verifications_and_their_attempts_go_by_count_and_finished_ones_by_age()
     assert_eq!(attempts(&api).await, 0, "older: gone with their attempts");
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_outbox_watch_sees_every_change_even_at_the_retention_limit() {
+    let (sandbox, api) = start(Retention {
+        outbox_messages: 1,
+        ..Retention::default()
+    })
+    .await;
+    let mut watch = sandbox.watch_outbox();
+    watch.borrow_and_update();
+    let va = api.service(&[]).await;
+    api.send_code(&va, &number(0), "sms").await;
+    assert!(watch.has_changed().unwrap(), "a first message");
+    watch.borrow_and_update();
+    let one = sandbox.snapshot();
+    // Full: the next message replaces the only one, the length stays 1.
+    api.send_code(&va, &number(1), "sms").await;
+    assert!(
+        watch.has_changed().unwrap(),
+        "a message in place of another"
+    );
+    watch.borrow_and_update();
+    // Back to a snapshot with as many messages, but other ones.
+    sandbox.restore(&one).await.unwrap();
+    assert!(watch.has_changed().unwrap(), "a snapshot put back");
+    watch.borrow_and_update();
+    assert_eq!(sandbox.outbox()[0].to, number(0));
+    api.get("/sandbox/outbox").await;
+    assert!(!watch.has_changed().unwrap(), "reading changes nothing");
+    sandbox.clear_outbox().await;
+    assert!(watch.has_changed().unwrap(), "cleared");
+    sandbox.shutdown().await;
+}
