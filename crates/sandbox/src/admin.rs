@@ -8,11 +8,11 @@ use axum::extract::{Path, Request, State};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::OutboxMessage;
 use crate::clock::format_time;
 use crate::error::ApiError;
 use crate::http::{ApiResult, created, decode_path, deleted, ok};
 use crate::model::Fault;
+use crate::outbox::Message;
 use crate::params::Req;
 use crate::sid::new_sid;
 use crate::store::{App, State as Db};
@@ -22,26 +22,27 @@ use crate::verify::service;
 /// The longest `Wait` honoured, so a forgotten waiter cannot hold a connection forever.
 const MAX_WAIT_SECS: i64 = 60;
 
-fn matching(db: &Db, to: Option<&str>, channel: Option<&str>) -> Vec<OutboxMessage> {
-    db.outbox
-        .iter()
-        .filter(|m| to.is_none_or(|t| m.to == t))
-        .filter(|m| channel.is_none_or(|c| m.channel == c))
-        .cloned()
-        .collect()
+/// `{"messages":[…]}`, rendered under the lock from the messages themselves: with
+/// `To` only that destination's messages are looked at, and none is copied.
+#[derive(Serialize)]
+struct Messages<'a> {
+    messages: Vec<Message<'a>>,
 }
 
 pub(crate) async fn outbox(State(app): State<App>, req: Req) -> ApiResult {
     let wait = req.int("Wait", 0, MAX_WAIT_SECS)?.unwrap_or(0);
     let (to, channel) = (req.get("To"), req.get("Channel"));
-    let messages = app
+    let answer = app
         .wait_for(Duration::from_secs(wait as u64), |db, _| {
-            let found = matching(db, to, channel);
-            (!found.is_empty()).then_some(found)
+            let messages = db.outbox.matching(to, channel);
+            (!messages.is_empty()).then(|| ok(Messages { messages }))
         })
-        .await
-        .unwrap_or_default();
-    Ok(ok(json!({ "messages": messages })))
+        .await;
+    Ok(answer.unwrap_or_else(|| {
+        ok(Messages {
+            messages: Vec::new(),
+        })
+    }))
 }
 
 pub(crate) async fn clear_outbox(State(app): State<App>) -> ApiResult {

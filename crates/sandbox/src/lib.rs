@@ -41,8 +41,11 @@ mod clock;
 mod error;
 mod factors;
 mod http;
+mod journal;
 mod lookup;
 mod model;
+mod outbox;
+mod packed;
 mod params;
 mod phone;
 mod resources;
@@ -64,7 +67,7 @@ pub use auth::Credentials;
 pub use clock::format_time;
 pub use error::{ApiError, SandboxError};
 pub use model::Fault;
-pub use store::OutboxMark;
+pub use store::{OutboxMark, Retention};
 pub use test_numbers::{TestAnswer, TestNumber};
 pub use webhook::signature as webhook_signature;
 
@@ -109,8 +112,11 @@ pub struct SandboxConfig {
     pub listen: SocketAddr,
     /// Who may call, and the token that signs webhooks.
     pub credentials: Credentials,
-    /// Persist everything here (atomically) so a session survives a restart.
+    /// Persist everything here (a snapshot plus `FILE.journal`, every answered
+    /// change on disk first) so a session survives a restart or a crash.
     pub state_file: Option<PathBuf>,
+    /// How many outbox messages and finished verifications are kept, and how long.
+    pub retention: Retention,
 }
 
 impl fmt::Debug for SandboxConfig {
@@ -119,6 +125,7 @@ impl fmt::Debug for SandboxConfig {
             .field("listen", &self.listen)
             .field("credentials", &self.credentials)
             .field("state_file", &self.state_file)
+            .field("retention", &self.retention)
             .finish()
     }
 }
@@ -131,6 +138,7 @@ impl Default for SandboxConfig {
             listen: SocketAddr::new(DEFAULT_LISTEN.ip(), 0),
             credentials,
             state_file: None,
+            retention: Retention::default(),
         }
     }
 }
@@ -158,7 +166,11 @@ impl fmt::Debug for RunningSandbox {
 /// [`RunningSandbox::shutdown`] (or the runtime ends).
 pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
     let state_lock = config.state_file.as_deref().map(lock_state).transpose()?;
-    let app = store::App::open(config.credentials, config.state_file.as_deref())?;
+    let app = store::App::open(
+        config.credentials,
+        config.state_file.as_deref(),
+        config.retention,
+    )?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| SandboxError::Bind {
@@ -222,7 +234,8 @@ impl RunningSandbox {
 
     /// Every message sent so far, oldest first.
     pub fn outbox(&self) -> Vec<OutboxMessage> {
-        self.app.read(|db, _| db.outbox.clone())
+        self.app
+            .read(|db, _| db.outbox.iter().map(|m| m.to_owned()).collect())
     }
 
     /// Changes whenever a message enters the outbox or it is cleared: the

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use twofold_sandbox::{
-    Credentials, DEFAULT_LISTEN, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig,
+    Credentials, DEFAULT_LISTEN, Retention, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig,
 };
 
 #[global_allocator]
@@ -29,9 +29,21 @@ struct Args {
     /// Also accept this API key, given as SK…:SECRET (repeatable).
     #[arg(long = "api-key", value_name = "SK…:SECRET")]
     api_keys: Vec<String>,
-    /// Keep all state in this file (written atomically) so it survives restarts.
+    /// Keep all state in this file (and FILE.journal) so it survives restarts and crashes.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// Outbox messages kept; the oldest go first.
+    #[arg(long, value_name = "N", default_value_t = Retention::default().outbox_messages)]
+    keep_messages: usize,
+    /// Seconds an outbox message is kept (Sandbox clock).
+    #[arg(long, value_name = "SECONDS", default_value_t = Retention::default().outbox_max_age_secs)]
+    keep_messages_for: u64,
+    /// Verifications kept; the oldest finished ones go first.
+    #[arg(long, value_name = "N", default_value_t = Retention::default().verifications)]
+    keep_verifications: usize,
+    /// Seconds a finished verification is kept after it was created (Sandbox clock).
+    #[arg(long, value_name = "SECONDS", default_value_t = Retention::default().verification_max_age_secs)]
+    keep_verifications_for: u64,
 }
 
 #[tokio::main]
@@ -58,6 +70,12 @@ async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
         listen: args.listen,
         credentials,
         state_file: args.state,
+        retention: Retention {
+            outbox_messages: args.keep_messages,
+            outbox_max_age_secs: args.keep_messages_for,
+            verifications: args.keep_verifications,
+            verification_max_age_secs: args.keep_verifications_for,
+        },
     })
     .await?;
     println!("twofold-sandbox listening on {}", sandbox.base_url());

@@ -16,6 +16,8 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use twofold_twilio as wire;
 
+use crate::packed::Texts;
+
 /// What every renderer needs: the client's base URL and the account SID.
 pub(crate) struct Ctx<'a> {
     pub base: &'a str,
@@ -312,23 +314,103 @@ impl Verification {
     }
 }
 
-#[derive(Clone, Serialize, Deserialize)]
+/// A Verification Attempt. Its texts are kept in one allocation (`crate::packed`):
+/// one is made with every send and the retention keeps 100,000.
+#[derive(Deserialize)]
+#[serde(from = "AttemptRecord<String>")]
 pub(crate) struct Attempt {
     pub seq: u64,
-    pub sid: String,
-    pub service_sid: String,
-    pub verification_sid: String,
-    pub channel: String,
-    pub to: String,
-    pub country: Option<String>,
+    /// sid, service_sid, verification_sid, channel, to, country, locale.
+    texts: Texts<7>,
+    has_country: bool,
     pub code_length: usize,
-    pub locale: String,
     pub converted: bool,
     pub created: i64,
     pub updated: i64,
 }
 
+/// An attempt as the state file holds it (`T`: owned when read, borrowed when written).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct AttemptRecord<T> {
+    pub seq: u64,
+    pub sid: T,
+    pub service_sid: T,
+    pub verification_sid: T,
+    pub channel: T,
+    pub to: T,
+    pub country: Option<T>,
+    pub code_length: usize,
+    pub locale: T,
+    pub converted: bool,
+    pub created: i64,
+    pub updated: i64,
+}
+
+impl<T: AsRef<str>> From<AttemptRecord<T>> for Attempt {
+    fn from(r: AttemptRecord<T>) -> Attempt {
+        Attempt {
+            seq: r.seq,
+            texts: Texts::new([
+                r.sid.as_ref(),
+                r.service_sid.as_ref(),
+                r.verification_sid.as_ref(),
+                r.channel.as_ref(),
+                r.to.as_ref(),
+                r.country.as_ref().map_or("", AsRef::as_ref),
+                r.locale.as_ref(),
+            ]),
+            has_country: r.country.is_some(),
+            code_length: r.code_length,
+            converted: r.converted,
+            created: r.created,
+            updated: r.updated,
+        }
+    }
+}
+
+impl Serialize for Attempt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        AttemptRecord {
+            seq: self.seq,
+            sid: self.sid(),
+            service_sid: self.service_sid(),
+            verification_sid: self.verification_sid(),
+            channel: self.channel(),
+            to: self.to(),
+            country: self.country(),
+            code_length: self.code_length,
+            locale: self.locale(),
+            converted: self.converted,
+            created: self.created,
+            updated: self.updated,
+        }
+        .serialize(serializer)
+    }
+}
+
 impl Attempt {
+    pub fn sid(&self) -> &str {
+        self.texts.get(0)
+    }
+    pub fn service_sid(&self) -> &str {
+        self.texts.get(1)
+    }
+    pub fn verification_sid(&self) -> &str {
+        self.texts.get(2)
+    }
+    pub fn channel(&self) -> &str {
+        self.texts.get(3)
+    }
+    pub fn to(&self) -> &str {
+        self.texts.get(4)
+    }
+    pub fn country(&self) -> Option<&str> {
+        self.has_country.then(|| self.texts.get(5))
+    }
+    pub fn locale(&self) -> &str {
+        self.texts.get(6)
+    }
+
     /// The Verification Attempt; its `channel_data.status` follows the verification's.
     pub fn wire(&self, ctx: &Ctx<'_>, verification_status: &str) -> wire::VerificationAttempt {
         let attempt_status = match verification_status {
@@ -337,32 +419,32 @@ impl Attempt {
             _ => "unconfirmed",
         };
         wire::VerificationAttempt {
-            sid: Some(self.sid.clone()),
+            sid: Some(self.sid().to_owned()),
             account_sid: ctx.account_sid(),
-            service_sid: Some(self.service_sid.clone()),
-            verification_sid: Some(self.verification_sid.clone()),
+            service_sid: Some(self.service_sid().to_owned()),
+            verification_sid: Some(self.verification_sid().to_owned()),
             date_created: Some(date_time(self.created)),
             date_updated: Some(date_time(self.updated)),
             conversion_status: match self.converted {
                 true => wire::ConversionStatus::Converted,
                 false => wire::ConversionStatus::Unconverted,
             },
-            channel: parsed(&self.channel),
+            channel: parsed(self.channel()),
             price: Some(wire::AttemptPrice {
                 value: Some("0.0".to_owned()),
                 currency: Some("usd".to_owned()),
             }),
             channel_data: Some(json!({
-                "verification_sid": self.verification_sid,
-                "to": self.to,
+                "verification_sid": self.verification_sid(),
+                "to": self.to(),
                 "status": attempt_status,
                 "message_status": "delivered",
                 "error_code": null,
-                "country": self.country,
+                "country": self.country(),
                 "code_length": self.code_length,
-                "locale": self.locale,
+                "locale": self.locale(),
             })),
-            url: ctx.url(format_args!("/v2/Attempts/{}", self.sid)),
+            url: ctx.url(format_args!("/v2/Attempts/{}", self.sid())),
         }
     }
 }

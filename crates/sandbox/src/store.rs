@@ -1,25 +1,65 @@
-//! The Sandbox's whole state behind one lock, and its optional persistence.
+//! The Sandbox's whole state behind one lock, its retention, and its optional
+//! persistence.
 //!
 //! One `std::sync::Mutex` guards everything: each request holds it for microseconds
 //! and never across an `.await`, which keeps the attempt limits exact under heavy
-//! concurrency. With a state file, every write is followed by a group commit: one
-//! background task writes the latest snapshot atomically (temp file, fsync, rename)
-//! and each writer waits until a snapshot containing its change is on disk, so an
-//! answered request survives a SIGKILL.
+//! concurrency. With a state file, the tables note which keys a write touched; at the
+//! end of the write (still under the lock) those records, whole, become one journal
+//! line, and the writer thread appends every line made since its last turn with one
+//! fsync (a group commit) before the requests that made them are answered, so an
+//! answered change survives a SIGKILL and a request's cost does not grow with the
+//! state. `journal.rs` has the file format and why.
+//!
+//! Retention keeps memory bounded: after every write the oldest outbox messages and
+//! finished verifications beyond the [`Retention`] limits are dropped (each write
+//! drops what its own sends pushed out, so the work per request stays constant).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, VecDeque};
+use std::ops::Deref;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
 use tokio::sync::{Notify, watch};
 
 use crate::auth::Credentials;
 use crate::clock;
 use crate::error::SandboxError;
+use crate::journal::Journal;
 use crate::model::*;
+use crate::outbox::Outbox;
+
+/// How much of the past the Sandbox keeps in memory (and in its state file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// The most outbox messages kept; the oldest go first.
+    pub outbox_messages: usize,
+    /// Outbox messages older than this (Sandbox clock) are dropped.
+    pub outbox_max_age_secs: u64,
+    /// The most verifications kept, whatever their status: past it the oldest go
+    /// (with 100,000 that is only ever a pending one under load-test rates, as a
+    /// verification is pending for 10 minutes at most).
+    pub verifications: usize,
+    /// Finished verifications created longer ago than this (Sandbox clock) are
+    /// dropped, with their Verification Attempts.
+    pub verification_max_age_secs: u64,
+}
+
+impl Default for Retention {
+    /// 100,000 messages and verifications, 24 hours.
+    fn default() -> Self {
+        Retention {
+            outbox_messages: 100_000,
+            outbox_max_age_secs: 86_400,
+            verifications: 100_000,
+            verification_max_age_secs: 86_400,
+        }
+    }
+}
 
 /// Everything the Sandbox knows; serialised as the state file.
 #[derive(Default, Serialize, Deserialize)]
@@ -45,16 +85,71 @@ pub(crate) struct State {
     pub webhooks: Table<Webhook>,
     /// phone number → entry.
     pub safe_list: Table<SafeListEntry>,
-    pub outbox: Vec<crate::OutboxMessage>,
+    pub outbox: Outbox,
     pub faults: Vec<Fault>,
     /// Destinations whose sends always get a fixed code or error, oldest first.
     pub test_numbers: Vec<crate::TestNumber>,
     /// Webhook deliveries produced by the last write, sent once the lock is released.
     #[serde(skip)]
     pub events: Vec<WebhookDelivery>,
-    /// Bumped by every write; the persister writes snapshots tagged with it.
+    /// Bumped by every write that has something to save; the writer reports the
+    /// generation it has saved.
     #[serde(skip)]
     pub generation: u64,
+    #[serde(skip)]
+    retention: Retention,
+    /// Verification SIDs oldest first, for retention.
+    #[serde(skip)]
+    verification_order: VecDeque<String>,
+    /// With a state file: what the journal has, and the lines not yet on disk.
+    #[serde(skip)]
+    journal: Option<Tracking>,
+    /// How often the state was replaced: a new outbox may have the old one's length.
+    #[serde(skip)]
+    replacements: u64,
+    /// Records the retention dropped, freed once the lock is released: freeing a
+    /// long-untouched record is a cache miss per field.
+    #[serde(skip)]
+    dropped: Dropped,
+}
+
+/// What [`State::prune`] dropped, to be freed outside the lock. The records stay in
+/// the boxes their tables kept them in: unboxing would copy them under the lock.
+#[allow(clippy::vec_box)]
+#[derive(Default)]
+pub(crate) struct Dropped {
+    verifications: Vec<Box<Verification>>,
+    attempts: Vec<Box<Attempt>>,
+    messages: Vec<crate::outbox::Packed>,
+}
+
+impl Dropped {
+    fn is_empty(&self) -> bool {
+        self.verifications.is_empty() && self.attempts.is_empty() && self.messages.is_empty()
+    }
+}
+
+/// What the journal last recorded of the parts that are not tables, and the
+/// lines made since the writer's last turn.
+#[derive(Default)]
+struct Tracking {
+    lines: Vec<u8>,
+    /// The whole state is to be written as a new snapshot (a reset, a snapshot put back).
+    compact: bool,
+    clock_offset: i64,
+    next_seq: u64,
+    outbox_start: u64,
+    outbox_end: u64,
+    faults: Vec<u8>,
+    test_numbers: Vec<u8>,
+}
+
+/// The outbox part of a journal line: how many of the oldest messages left, then
+/// the messages that arrived.
+#[derive(Serialize, Deserialize)]
+struct OutboxChange<M> {
+    drop: u64,
+    add: Vec<M>,
 }
 
 impl State {
@@ -73,31 +168,438 @@ impl State {
     }
 
     /// Becomes `other` (a reset, a snapshot put back). The generation carries on
-    /// counting up: the persister saves by it, and waiters wait for it to pass theirs.
+    /// counting up and the retention stays; with a state file the next save is
+    /// a whole new snapshot.
     pub fn replace(&mut self, other: State) {
         let generation = self.generation;
+        let retention = self.retention;
+        let replacements = self.replacements + 1;
+        let journaled = self.journal.is_some();
         *self = State {
             generation,
+            retention,
+            replacements,
             ..other
         };
+        self.index_verifications();
+        if journaled {
+            self.start_journal();
+            if let Some(tracking) = &mut self.journal {
+                tracking.compact = true;
+            }
+        }
+    }
+
+    fn outbox_mark(&self) -> OutboxMark {
+        OutboxMark {
+            len: self.outbox.len(),
+            end: self.outbox.end(),
+            replacements: self.replacements,
+        }
+    }
+
+    /// Adds a new verification, pending for `(service, to)`.
+    pub fn add_verification(&mut self, v: Verification) {
+        self.pending
+            .insert(key(&v.service_sid, &v.to), v.sid.clone());
+        self.verification_order.push_back(v.sid.clone());
+        self.verifications.insert(v.sid.clone(), Box::new(v));
+    }
+
+    /// Makes room for what the retention keeps (up to 100,000 of each) at once:
+    /// a table growing to it would rehash, and a deque reallocate, under the lock
+    /// while every request waits. Untouched room costs address space, not memory.
+    fn reserve_for_retention(&mut self) {
+        let verifications = self.retention.verifications.min(100_000);
+        self.verifications.reserve(verifications);
+        self.pending.reserve(verifications);
+        self.attempts.reserve(verifications);
+        self.verification_order
+            .reserve(verifications.saturating_sub(self.verification_order.len()));
+        self.outbox
+            .reserve(self.retention.outbox_messages.min(100_000));
+    }
+
+    fn index_verifications(&mut self) {
+        let mut all: Vec<(u64, &String)> = self
+            .verifications
+            .iter()
+            .map(|(sid, v)| (v.seq, sid))
+            .collect();
+        all.sort_unstable();
+        self.verification_order = all.into_iter().map(|(_, sid)| sid.clone()).collect();
+    }
+
+    /// Drops what the retention no longer keeps.
+    fn prune(&mut self, now: i64) {
+        let keep = self.retention;
+        let age = |secs: u64| now.saturating_sub(i64::try_from(secs).unwrap_or(i64::MAX));
+        self.outbox.prune(
+            keep.outbox_messages,
+            age(keep.outbox_max_age_secs),
+            &mut self.dropped.messages,
+        );
+        let oldest = age(keep.verification_max_age_secs);
+        while let Some(sid) = self.verification_order.front() {
+            let Some(v) = self.verifications.get(sid) else {
+                // Gone with its service.
+                self.verification_order.pop_front();
+                continue;
+            };
+            let over = v.status != "pending" || now >= v.created + crate::verify::VALIDITY_SECS;
+            let too_many = self.verification_order.len() > keep.verifications;
+            if !(too_many || over && v.created < oldest) {
+                break;
+            }
+            let Some(sid) = self.verification_order.pop_front() else {
+                break;
+            };
+            let Some(v) = self.verifications.remove(&sid) else {
+                continue;
+            };
+            let to_key = key(&v.service_sid, &v.to);
+            if self.pending.get(&to_key) == Some(&sid) {
+                self.pending.remove(&to_key);
+            }
+            for attempt in v
+                .send_attempts
+                .iter()
+                .filter_map(|a| a.attempt_sid.as_deref())
+            {
+                self.dropped.attempts.extend(self.attempts.remove(attempt));
+            }
+            self.dropped.verifications.push(v);
+        }
+    }
+
+    /// Every table with its name in the state file.
+    fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 13] {
+        [
+            ("services", &mut self.services),
+            ("verifications", &mut self.verifications),
+            ("pending", &mut self.pending),
+            ("attempts", &mut self.attempts),
+            ("entities", &mut self.entities),
+            ("factors", &mut self.factors),
+            ("challenges", &mut self.challenges),
+            ("rate_limits", &mut self.rate_limits),
+            ("buckets", &mut self.buckets),
+            ("rate_hits", &mut self.rate_hits),
+            (
+                "messaging_configurations",
+                &mut self.messaging_configurations,
+            ),
+            ("webhooks", &mut self.webhooks),
+            ("safe_list", &mut self.safe_list),
+        ]
+    }
+
+    /// From now on every write makes a journal line of what it changed, relative
+    /// to the state as it is now.
+    pub(crate) fn start_journal(&mut self) {
+        for (_, table) in self.tables() {
+            table.track(true);
+        }
+        self.journal = Some(Tracking {
+            lines: Vec::new(),
+            compact: false,
+            clock_offset: self.clock_offset,
+            next_seq: self.next_seq,
+            outbox_start: self.outbox.start(),
+            outbox_end: self.outbox.end(),
+            faults: serde_json::to_vec(&self.faults).unwrap_or_default(),
+            test_numbers: serde_json::to_vec(&self.test_numbers).unwrap_or_default(),
+        });
+    }
+
+    /// Ends a write: with a state file, turns what it changed into a journal line.
+    /// Answers whether there is something to save.
+    pub(crate) fn end_write(&mut self) -> bool {
+        let Some(mut tracking) = self.journal.take() else {
+            return false;
+        };
+        let to_save = if tracking.compact {
+            // The snapshot will hold everything; the changes noted are in it.
+            let lines = std::mem::take(&mut tracking.lines);
+            self.start_journal();
+            if let Some(fresh) = &mut self.journal {
+                fresh.compact = true;
+                fresh.lines = lines;
+            }
+            true
+        } else {
+            let made = self.journal_line(&mut tracking);
+            self.journal = Some(tracking);
+            made
+        };
+        if to_save {
+            self.generation += 1;
+        }
+        to_save
+    }
+
+    /// Appends to `tracking.lines` the line for what changed since the last one.
+    fn journal_line(&mut self, tracking: &mut Tracking) -> bool {
+        let mut line = Vec::with_capacity(1024);
+        let mut changed =
+            self.clock_offset != tracking.clock_offset || self.next_seq != tracking.next_seq;
+        line.extend_from_slice(
+            format!(
+                r#"{{"clock_offset":{},"next_seq":{}"#,
+                self.clock_offset, self.next_seq
+            )
+            .as_bytes(),
+        );
+        for (name, table) in self.tables() {
+            if table.has_changes() {
+                line.extend_from_slice(format!(r#","{name}":"#).as_bytes());
+                table.write_changes(&mut line);
+                changed = true;
+            }
+        }
+        let (start, end) = (self.outbox.start(), self.outbox.end());
+        if (start, end) != (tracking.outbox_start, tracking.outbox_end) {
+            let change = OutboxChange {
+                drop: start.saturating_sub(tracking.outbox_start),
+                add: self.outbox.since(tracking.outbox_end).collect(),
+            };
+            line.extend_from_slice(br#","outbox":"#);
+            write_json(&mut line, &change);
+            changed = true;
+        }
+        for (name, now, before) in [
+            (
+                "faults",
+                serde_json::to_vec(&self.faults),
+                &mut tracking.faults,
+            ),
+            (
+                "test_numbers",
+                serde_json::to_vec(&self.test_numbers),
+                &mut tracking.test_numbers,
+            ),
+        ] {
+            let now = now.unwrap_or_default();
+            if now != *before {
+                line.extend_from_slice(format!(r#","{name}":"#).as_bytes());
+                line.extend_from_slice(&now);
+                *before = now;
+                changed = true;
+            }
+        }
+        if changed {
+            line.extend_from_slice(b"}\n");
+            tracking.lines.extend_from_slice(&line);
+            tracking.clock_offset = self.clock_offset;
+            tracking.next_seq = self.next_seq;
+            tracking.outbox_start = start;
+            tracking.outbox_end = end;
+        }
+        changed
+    }
+
+    /// The journal lines made since the last call.
+    pub(crate) fn take_journal_lines(&mut self) -> Vec<u8> {
+        self.journal
+            .as_mut()
+            .map(|t| std::mem::take(&mut t.lines))
+            .unwrap_or_default()
+    }
+
+    /// Applies one journal line, as loading replays them.
+    pub(crate) fn apply_journal_line(
+        &mut self,
+        line: serde_json::Map<String, Value>,
+    ) -> serde_json::Result<()> {
+        for (name, value) in line {
+            match name.as_str() {
+                "clock_offset" => self.clock_offset = serde_json::from_value(value)?,
+                "next_seq" => self.next_seq = serde_json::from_value(value)?,
+                "faults" => self.faults = serde_json::from_value(value)?,
+                "test_numbers" => self.test_numbers = serde_json::from_value(value)?,
+                "replace" => self.replace(serde_json::from_value(value)?),
+                "outbox" => {
+                    let change: OutboxChange<crate::OutboxMessage> = serde_json::from_value(value)?;
+                    self.outbox.drop_oldest(change.drop);
+                    self.outbox.extend(change.add);
+                }
+                other => {
+                    if let Some((_, table)) = self.tables().into_iter().find(|(n, _)| *n == other) {
+                        table.apply(value)?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 }
 
-/// The Sandbox's records by SID or composite key. foldhash rather than SipHash: a
-/// table of a hundred thousand verifications rehashes while every request waits
-/// on the lock, and a local emulator needs no defence against hash flooding.
-pub(crate) type Table<V> = HashMap<String, V, foldhash::fast::RandomState>;
+fn write_json(out: &mut Vec<u8>, value: &impl Serialize) {
+    // Only a map with non-string keys fails, and the state has none.
+    let _ = serde_json::to_writer(out, value);
+}
+
+/// A map keyed by SID or composite key. foldhash rather than SipHash: a table of a
+/// hundred thousand verifications rehashes while every request waits on the lock,
+/// and a local emulator needs no defence against hash flooding.
+pub(crate) type Map<V> = HashMap<String, V, foldhash::fast::RandomState>;
+
+/// The Sandbox's records by SID or composite key. Reads go straight to the map;
+/// every change goes through a method here that, with a state file, notes the key,
+/// so the journal line of a write holds exactly the records it touched.
+pub(crate) struct Table<V> {
+    map: Map<V>,
+    /// Keys changed since the last journal line; `None` without a state file.
+    changed: Option<Vec<String>>,
+}
+
+impl<V> Default for Table<V> {
+    fn default() -> Self {
+        Table {
+            map: Map::default(),
+            changed: None,
+        }
+    }
+}
+
+impl<V> Deref for Table<V> {
+    type Target = Map<V>;
+    fn deref(&self) -> &Map<V> {
+        &self.map
+    }
+}
+
+impl<V> Table<V> {
+    /// Room for `n` records in all.
+    fn reserve(&mut self, n: usize) {
+        self.map.reserve(n.saturating_sub(self.map.len()));
+    }
+
+    fn note(&mut self, key: &str) {
+        if let Some(changed) = &mut self.changed {
+            changed.push(key.to_owned());
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
+        if self.map.contains_key(key) {
+            self.note(key);
+        }
+        self.map.get_mut(key)
+    }
+
+    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
+        self.note(&key);
+        self.map.insert(key, value)
+    }
+
+    pub fn remove(&mut self, key: &str) -> Option<V> {
+        let removed = self.map.remove(key);
+        if removed.is_some() {
+            self.note(key);
+        }
+        removed
+    }
+
+    pub fn entry(&mut self, key: String) -> std::collections::hash_map::Entry<'_, String, V> {
+        self.note(&key);
+        self.map.entry(key)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut V) -> bool) {
+        let changed = &mut self.changed;
+        self.map.retain(|k, v| {
+            let kept = keep(k, v);
+            if let (false, Some(changed)) = (kept, changed.as_mut()) {
+                changed.push(k.clone());
+            }
+            kept
+        });
+    }
+}
+
+impl<V: Serialize> Serialize for Table<V> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.map.serialize(serializer)
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Table<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Table {
+            map: Map::deserialize(deserializer)?,
+            changed: None,
+        })
+    }
+}
+
+/// A table as the journal sees it.
+trait Journaled {
+    fn track(&mut self, on: bool);
+    fn has_changes(&self) -> bool;
+    /// Writes `{"key":record,…}` for the keys changed (`null`: removed), and forgets them.
+    fn write_changes(&mut self, out: &mut Vec<u8>);
+    fn apply(&mut self, changes: Value) -> serde_json::Result<()>;
+}
+
+impl<V: Serialize + DeserializeOwned> Journaled for Table<V> {
+    fn track(&mut self, on: bool) {
+        self.changed = on.then(Vec::new);
+    }
+
+    fn has_changes(&self) -> bool {
+        self.changed.as_ref().is_some_and(|c| !c.is_empty())
+    }
+
+    fn write_changes(&mut self, out: &mut Vec<u8>) {
+        let Some(changed) = &mut self.changed else {
+            return;
+        };
+        changed.sort_unstable();
+        changed.dedup();
+        out.push(b'{');
+        for (i, key) in changed.drain(..).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_json(out, &key);
+            out.push(b':');
+            match self.map.get(&key) {
+                Some(record) => write_json(out, record),
+                None => out.extend_from_slice(b"null"),
+            }
+        }
+        out.push(b'}');
+    }
+
+    fn apply(&mut self, changes: Value) -> serde_json::Result<()> {
+        let changes: Map<Option<V>> = serde_json::from_value(changes)?;
+        for (key, record) in changes {
+            match record {
+                Some(record) => self.map.insert(key, record),
+                None => self.map.remove(&key),
+            };
+        }
+        Ok(())
+    }
+}
 
 /// Pairs a `Table` key from two parts.
 pub(crate) fn key(a: &str, b: &str) -> String {
-    format!("{a}\n{b}")
+    let mut key = String::with_capacity(a.len() + 1 + b.len());
+    key.push_str(a);
+    key.push('\n');
+    key.push_str(b);
+    key
 }
 
-/// What tells one outbox from the next: its length and newest message.
+/// What tells one outbox from the next: its length, the number its next message
+/// will get (every message ever sent counts) and how often the state was replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMark {
     len: usize,
-    newest: Option<String>,
+    end: u64,
+    replacements: u64,
 }
 
 /// The shared handle every request handler gets.
@@ -108,6 +610,8 @@ pub(crate) struct App {
 
 struct Inner {
     state: Mutex<State>,
+    /// Signalled when a write leaves journal lines for the writer thread.
+    to_save: Condvar,
     /// Whether any fault rule is set, kept outside the lock: every request asks.
     faults_set: AtomicBool,
     credentials: Credentials,
@@ -115,59 +619,60 @@ struct Inner {
     /// The outbox's length and newest message, for watchers outside the
     /// Sandbox (the app's live outbox panel).
     outbox_mark: watch::Sender<OutboxMark>,
-    persister: Option<Persister>,
+    /// With a state file: the generation the writer has on disk.
+    saved: Option<watch::Receiver<u64>>,
     webhooks: reqwest::Client,
 }
 
-struct Persister {
-    dirty: Arc<Notify>,
-    written: watch::Receiver<u64>,
-}
-
 impl App {
-    /// Loads the state file when there is one and starts its writer task.
-    pub fn open(credentials: Credentials, state_file: Option<&Path>) -> Result<App, SandboxError> {
-        let state = match state_file {
-            Some(path) => load(path)?,
-            None => State::default(),
+    /// Loads the state file (snapshot and journal) when there is one and starts its
+    /// writer thread.
+    pub fn open(
+        credentials: Credentials,
+        state_file: Option<&Path>,
+        retention: Retention,
+    ) -> Result<App, SandboxError> {
+        let (mut state, journal) = match state_file {
+            Some(path) => {
+                let (state, journal) = crate::journal::open(path)?;
+                (state, Some(journal))
+            }
+            None => (State::default(), None),
         };
+        state.retention = retention;
+        state.index_verifications();
+        state.reserve_for_retention();
+        if journal.is_some() {
+            state.start_journal();
+        }
         let faults_set = AtomicBool::new(!state.faults.is_empty());
-        let outbox_mark = OutboxMark {
-            len: state.outbox.len(),
-            newest: state.outbox.last().map(|message| message.sid.clone()),
-        };
-        let app_state = Mutex::new(state);
+        let outbox_mark = state.outbox_mark();
         let webhooks = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .unwrap_or_default();
-        let (persister, writer) = match state_file {
-            Some(path) => {
-                let dirty = Arc::new(Notify::new());
-                let (tx, rx) = watch::channel(0);
-                (
-                    Some(Persister {
-                        dirty: dirty.clone(),
-                        written: rx,
-                    }),
-                    Some((path.to_owned(), dirty, tx)),
-                )
-            }
-            None => (None, None),
-        };
+        let (saved_tx, saved_rx) = watch::channel(0);
         let app = App {
             inner: Arc::new(Inner {
-                state: app_state,
+                state: Mutex::new(state),
+                to_save: Condvar::new(),
                 faults_set,
                 credentials,
                 outbox_changed: Notify::new(),
                 outbox_mark: watch::channel(outbox_mark).0,
-                persister,
+                saved: journal.is_some().then_some(saved_rx),
                 webhooks,
             }),
         };
-        if let Some((path, dirty, tx)) = writer {
-            tokio::spawn(write_loop(app.clone(), path, dirty, tx));
+        if let Some(journal) = journal {
+            let inner = Arc::downgrade(&app.inner);
+            std::thread::Builder::new()
+                .name("sandbox-journal".into())
+                .spawn(move || write_loop(inner, journal, saved_tx))
+                .map_err(|source| SandboxError::StateWrite {
+                    path: state_file.map(Path::to_owned).unwrap_or_default(),
+                    source,
+                })?;
         }
         Ok(app)
     }
@@ -177,10 +682,7 @@ impl App {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.inner
-            .state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.inner.lock()
     }
 
     /// Whether a fault rule may apply; false means no request needs to look.
@@ -198,30 +700,36 @@ impl App {
     /// Changes the state at the Sandbox's current time, then delivers the webhooks it
     /// produced, wakes outbox waiters and (with a state file) waits until it is saved.
     pub async fn write<T>(&self, f: impl FnOnce(&mut State, i64) -> T) -> T {
-        let (out, generation, events) = {
+        let (out, to_save, events, outbox_changed, dropped) = {
             let mut state = self.lock();
-            let now = clock::system_now() + state.clock_offset;
+            let offset = state.clock_offset;
+            let now = clock::system_now() + offset;
             let out = f(&mut state, now);
-            state.generation += 1;
+            // After the write, at its clock: moving the clock ages records too.
+            let now = now - offset + state.clock_offset;
+            state.prune(now);
+            let to_save = state.end_write().then_some(state.generation);
             self.inner
                 .faults_set
                 .store(!state.faults.is_empty(), Ordering::Release);
-            let (len, newest) = (
-                state.outbox.len(),
-                state.outbox.last().map(|m| m.sid.as_str()),
-            );
-            self.inner.outbox_mark.send_if_modified(|mark| {
-                let changed = mark.len != len || mark.newest.as_deref() != newest;
-                if changed {
-                    *mark = OutboxMark {
-                        len,
-                        newest: newest.map(str::to_owned),
-                    };
-                }
-                changed
-            });
-            (out, state.generation, std::mem::take(&mut state.events))
+            let mark = state.outbox_mark();
+            let outbox_changed = self
+                .inner
+                .outbox_mark
+                .send_if_modified(|old| std::mem::replace(old, mark.clone()) != mark);
+            let events = if state.events.is_empty() {
+                Vec::new()
+            } else {
+                std::mem::take(&mut state.events)
+            };
+            let dropped = if state.dropped.is_empty() {
+                Dropped::default()
+            } else {
+                std::mem::take(&mut state.dropped)
+            };
+            (out, to_save, events, outbox_changed, dropped)
         };
+        drop(dropped);
         for event in events {
             tokio::spawn(crate::webhook::deliver(
                 self.inner.webhooks.clone(),
@@ -229,12 +737,14 @@ impl App {
                 event,
             ));
         }
-        self.inner.outbox_changed.notify_waiters();
-        if let Some(persister) = &self.inner.persister {
-            persister.dirty.notify_one();
-            let mut written = persister.written.clone();
-            // An error means the writer task is gone (runtime shutting down): nothing to wait for.
-            let _ = written.wait_for(|&saved| saved >= generation).await;
+        if outbox_changed {
+            self.inner.outbox_changed.notify_waiters();
+        }
+        if let (Some(generation), Some(saved)) = (to_save, &self.inner.saved) {
+            self.inner.to_save.notify_one();
+            let mut saved = saved.clone();
+            // An error means the writer is gone (the Sandbox is being dropped): nothing to wait for.
+            let _ = saved.wait_for(|&on_disk| on_disk >= generation).await;
         }
         out
     }
@@ -265,51 +775,64 @@ impl App {
     }
 }
 
-fn load(path: &Path) -> Result<State, SandboxError> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|source| SandboxError::StateParse {
-            path: path.to_owned(),
-            source,
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(State::default()),
-        Err(source) => Err(SandboxError::StateRead {
-            path: path.to_owned(),
-            source,
-        }),
+impl Inner {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
-async fn write_loop(app: App, path: PathBuf, dirty: Arc<Notify>, written: watch::Sender<u64>) {
+/// The writer thread: appends the journal lines writes made (or, when due, writes
+/// a new snapshot), one fsync for all of them, then tells their requests. It ends
+/// once the Sandbox is gone.
+fn write_loop(inner: Weak<Inner>, mut journal: Journal, saved: watch::Sender<u64>) {
     loop {
-        dirty.notified().await;
-        let (generation, bytes) = {
-            let state = app.lock();
-            (state.generation, serde_json::to_vec(&*state))
+        let Some(inner) = inner.upgrade() else {
+            return;
         };
-        let bytes = match bytes {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("twofold-sandbox: cannot serialise the state: {e}");
-                continue;
+        let (generation, lines, snapshot, replaced) = {
+            let mut state = inner.lock();
+            let idle = |s: &mut State| {
+                s.journal
+                    .as_ref()
+                    .is_none_or(|t| t.lines.is_empty() && !t.compact)
+            };
+            if idle(&mut state) {
+                // Timed, so the thread sees the Sandbox go.
+                state = inner
+                    .to_save
+                    .wait_timeout(state, Duration::from_millis(250))
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+                if idle(&mut state) {
+                    continue;
+                }
             }
+            let lines = state.take_journal_lines();
+            let asked = state
+                .journal
+                .as_mut()
+                .is_some_and(|t| std::mem::take(&mut t.compact));
+            let snapshot = (asked || journal.wants_compaction(lines.len()))
+                .then(|| serde_json::to_vec(&*state));
+            (state.generation, lines, snapshot, asked)
         };
-        let target = path.clone();
-        match tokio::task::spawn_blocking(move || twofold_atomic_file::overwrite(&target, &bytes))
-            .await
-        {
-            Ok(Ok(())) => {}
-            Ok(Err(source)) => eprintln!(
+        let written = match snapshot {
+            Some(Ok(bytes)) => journal.compact(&bytes, replaced),
+            Some(Err(e)) => Err(std::io::Error::other(e)),
+            None => journal.append(&lines),
+        };
+        if let Err(source) = written {
+            eprintln!(
                 "twofold-sandbox: {}",
                 SandboxError::StateWrite {
-                    path: path.clone(),
+                    path: journal.path().to_owned(),
                     source
                 }
-            ),
-            Err(e) => eprintln!("twofold-sandbox: the state writer failed: {e}"),
+            );
         }
         // Waiters are released even after a failed write so requests never hang; the
         // error above tells the operator the file is behind.
-        written.send_replace(generation);
+        saved.send_replace(generation);
     }
 }
 
@@ -325,6 +848,7 @@ mod tests {
             "message":null,"latency_ms":0,"remaining":2}]}"#;
         let state: State = serde_json::from_str(old).unwrap();
         assert_eq!(state.clock_offset, 60);
+        assert_eq!(state.outbox.len(), 0);
         let fault = &state.faults[0];
         assert_eq!((fault.probability, fault.remaining), (1.0, Some(2)));
         assert!(state.test_numbers.is_empty());

@@ -10,13 +10,14 @@ use twofold_twilio::{VerificationAttempt, VerificationAttemptsSummary};
 use crate::clock::parse_time;
 use crate::error::{ApiError, LANDLINE, MAX_SENDS_REACHED, send_error};
 use crate::http::{ApiResult, created, ctx, deleted, ok, page, sorted};
-use crate::model::{Attempt, Ctx, SendAttempt, Service, Verification};
+use crate::model::{Attempt, AttemptRecord, Ctx, SendAttempt, Service, Verification};
+use crate::outbox::Message;
 use crate::params::Req;
 use crate::phone::{self, Number};
+use crate::resources;
 use crate::sid::new_sid;
 use crate::store::{App, State as Db, key};
 use crate::test_numbers::TestAnswer;
-use crate::{OutboxMessage, resources};
 
 /// How long a code stays valid.
 pub(crate) const VALIDITY_SECS: i64 = 600;
@@ -373,10 +374,47 @@ pub(crate) async fn create_verification(
 ) -> ApiResult {
     let target = target(&req)?;
     let ctx = ctx(&app, &req);
-    app.write(|db, now| send(db, now, &sid, &req, target, &ctx))
-        .await
+    let sent = app
+        .write(|db, now| send(db, now, &sid, &req, target, &ctx))
+        .await?;
+    Ok(created(sent))
 }
 
+/// A service's settings as one send reads them.
+struct SendRules {
+    /// Usually empty, so copying it allocates nothing.
+    disabled_channels: Vec<String>,
+    email_integration: bool,
+    psd2_enabled: bool,
+    custom_code_enabled: bool,
+    skip_sms_to_landlines: bool,
+    lookup_enabled: bool,
+    do_not_share_warning_enabled: bool,
+    code_length: i64,
+    /// The name the message text uses: `CustomFriendlyName`, else the service's.
+    name: String,
+}
+
+impl SendRules {
+    fn of(s: &Service, req: &Req) -> SendRules {
+        SendRules {
+            disabled_channels: s.disabled_channels.clone(),
+            email_integration: s.email_integration,
+            psd2_enabled: s.psd2_enabled,
+            custom_code_enabled: s.custom_code_enabled,
+            skip_sms_to_landlines: s.skip_sms_to_landlines,
+            lookup_enabled: s.lookup_enabled,
+            do_not_share_warning_enabled: s.do_not_share_warning_enabled,
+            code_length: s.code_length,
+            name: req
+                .text("CustomFriendlyName")
+                .unwrap_or_else(|| s.friendly_name.clone()),
+        }
+    }
+}
+
+/// Sends a code; answers the verification as rendered, serialised by the caller
+/// once the lock is released.
 fn send(
     db: &mut Db,
     now: i64,
@@ -384,8 +422,10 @@ fn send(
     req: &Req,
     target: Target,
     ctx: &Ctx<'_>,
-) -> ApiResult {
-    let s = service(db, service_sid)?.clone();
+) -> Result<twofold_twilio::Verification, ApiError> {
+    // The service's settings a send needs, copied out (not the whole record) so the
+    // state can be changed below.
+    let s = SendRules::of(service(db, service_sid)?, req);
     let test_number = db.test_numbers.iter().find(|t| t.to == target.to);
     let fixed_code = match test_number.map(|t| &t.answer) {
         // Its error is stored checked, so the fallback (a 400 naming the codes the
@@ -510,9 +550,8 @@ fn send(
                 created: now,
                 updated: now,
             };
-            db.pending.insert(key(service_sid, &v.to), v.sid.clone());
             let sid = v.sid.clone();
-            db.verifications.insert(sid.clone(), Box::new(v));
+            db.add_verification(v);
             sid
         }
     };
@@ -539,9 +578,7 @@ fn send(
         attempt_sid: attempt_sid.clone(),
     });
     let body = v.wire(ctx);
-    let name = req
-        .text("CustomFriendlyName")
-        .unwrap_or_else(|| s.friendly_name.clone());
+    let name = s.name;
     let (code, text) = match &v.code {
         Some(code) if channel != "sna" => (
             Some(code.clone()),
@@ -563,34 +600,39 @@ fn send(
     if let (Some(attempt_sid), Some(attempt_channel)) = (attempt_sid, attempt_channel) {
         db.attempts.insert(
             attempt_sid.clone(),
-            Box::new(Attempt {
+            Box::new(Attempt::from(AttemptRecord {
                 seq,
-                sid: attempt_sid,
-                service_sid: service_sid.to_owned(),
-                verification_sid: sid.clone(),
-                channel: attempt_channel.to_owned(),
-                to: to.clone(),
-                country: target.number.as_ref().and_then(|n| n.country.clone()),
+                sid: attempt_sid.as_str(),
+                service_sid,
+                verification_sid: sid.as_str(),
+                channel: attempt_channel,
+                to: to.as_str(),
+                country: target.number.as_ref().and_then(|n| n.country.as_deref()),
                 code_length,
-                locale: locale.clone(),
+                locale: locale.as_str(),
                 converted: false,
                 created: now,
                 updated: now,
-            }),
+            })),
         );
     }
-    db.outbox.push(OutboxMessage {
-        sid: new_sid("SM"),
-        channel,
-        to,
-        locale,
-        body: text,
-        code,
-        service_sid: service_sid.to_owned(),
-        verification_sid: sid,
-        date_created: crate::clock::format_time(now),
-    });
-    Ok(created(body))
+    let message_sid = new_sid("SM");
+    let date_created = crate::clock::format_time(now);
+    db.outbox.push(
+        now,
+        Message {
+            sid: &message_sid,
+            channel: &channel,
+            to: &to,
+            locale: &locale,
+            body: &text,
+            code: code.as_deref(),
+            service_sid,
+            verification_sid: &sid,
+            date_created: &date_created,
+        },
+    );
+    Ok(body)
 }
 
 pub(crate) async fn fetch_verification(
@@ -709,7 +751,7 @@ pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String
 fn attempt_wire(db: &Db, a: &Attempt, ctx: &Ctx<'_>) -> VerificationAttempt {
     let status = db
         .verifications
-        .get(&a.verification_sid)
+        .get(a.verification_sid())
         .map_or("expired", |v| v.status.as_str());
     a.wire(ctx, status)
 }
@@ -733,23 +775,20 @@ fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiE
         .map(|a| &**a)
         .filter(|a| after.is_none_or(|t| a.created >= t))
         .filter(|a| before.is_none_or(|t| a.created <= t))
-        .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to == to))
-        .filter(|a| {
-            req.get("Country")
-                .is_none_or(|c| a.country.as_deref() == Some(c))
-        })
-        .filter(|a| req.get("Channel").is_none_or(|c| a.channel == c))
+        .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to() == to))
+        .filter(|a| req.get("Country").is_none_or(|c| a.country() == Some(c)))
+        .filter(|a| req.get("Channel").is_none_or(|c| a.channel() == c))
         .filter(|a| {
             req.get("VerifyServiceSid")
-                .is_none_or(|s| a.service_sid == s)
+                .is_none_or(|s| a.service_sid() == s)
         })
         .filter(|a| {
             req.get("VerificationSid")
-                .is_none_or(|s| a.verification_sid == s)
+                .is_none_or(|s| a.verification_sid() == s)
         })
         .filter(|a| {
             req.get("DestinationPrefix")
-                .is_none_or(|p| a.to.starts_with(p))
+                .is_none_or(|p| a.to().starts_with(p))
         })
         .filter(|a| {
             status
