@@ -44,6 +44,7 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::accounts::copy_code,
             commands::accounts::account_qr,
             commands::accounts::reveal_secret,
+            commands::accounts::first_code_painted,
             commands::vault::vault_status,
             commands::vault::create_vault,
             commands::vault::unlock_vault,

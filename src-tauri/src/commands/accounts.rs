@@ -299,3 +299,17 @@ pub fn group_in_fours(text: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// The web view's word that it painted the first codes. With
+/// `TWOFOLD_BENCH_PAINT` set, the time goes to stdout for `make bench`
+/// (scripts/bench-desktop), which compares it with a bare Tauri app's.
+#[tauri::command]
+#[specta::specta]
+pub fn first_code_painted() {
+    if std::env::var_os("TWOFOLD_BENCH_PAINT").is_some() {
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_millis());
+        println!("painted at {millis}");
+    }
+}

@@ -47,6 +47,12 @@ export const commands = {
 	 *  pressed Reveal.
 	 */
 	revealSecret: (id: string) => typedError<string, AppError>(__TAURI_INVOKE("reveal_secret", { id })),
+	/**
+	 *  The web view's word that it painted the first codes. With
+	 *  `TWOFOLD_BENCH_PAINT` set, the time goes to stdout for `make bench`
+	 *  (scripts/bench-desktop), which compares it with a bare Tauri app's.
+	 */
+	firstCodePainted: () => __TAURI_INVOKE<void>("first_code_painted"),
 	vaultStatus: () => typedError<VaultStatus, AppError>(__TAURI_INVOKE("vault_status")),
 	/**  Creates the vault on first run. */
 	createVault: (choice: NewVault) => typedError<null, AppError>(__TAURI_INVOKE("create_vault", { choice })),

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Measures a bare Tauri app and Twofold the same way (see scripts/bench-desktop,
+which runs this inside Xvfb and a private D-Bus session with a keyring).
+
+Each run gets a fresh HOME. The time to first paint is from just before exec
+to the "painted at MS" line the app prints after its first frame (Twofold:
+its first codes; TWOFOLD_BENCH_PAINT turns that line on). Memory is the PSS
+of the app and every process it started (WebKit's), from smaps_rollup, after
+it settled; CPU is the app's and its children's user+system time over an
+idle stretch, as a share of one core.
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+RUNS = 3
+SETTLE_S = 8
+IDLE_S = 20
+ACCOUNTS = 50
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree(root):
+    """The pid and every descendant's pid."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except OSError:
+                pass
+    pids, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        pids.append(pid)
+        todo.extend(children.get(pid, []))
+    return pids
+
+
+def pss_mb(pids):
+    total_kb = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total_kb += int(line.split()[1])
+        except OSError:
+            pass
+    return total_kb / 1024
+
+
+def cpu_seconds(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except OSError:
+            pass
+    return total / TICKS
+
+
+def fresh_env(home):
+    env = dict(os.environ)
+    env.update(HOME=home, XDG_DATA_HOME=f"{home}/.local/share", XDG_CONFIG_HOME=f"{home}/.config",
+               XDG_CACHE_HOME=f"{home}/.cache", TWOFOLD_BENCH_PAINT="1")
+    return env
+
+
+def prepare_twofold(cli, env, home):
+    """A keyring vault with ACCOUNTS accounts, as a user who moved in would have."""
+    subprocess.run([cli, "vault", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
+    uris = "\n".join(
+        f"otpauth://totp/Service{i}:user{i}@example.com?secret={base32(i)}&issuer=Service{i}" for i in range(ACCOUNTS))
+    path = f"{home}/accounts.txt"
+    with open(path, "w") as f:
+        f.write(uris + "\n")
+    subprocess.run([cli, "import", path], env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def base32(i):
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    n, out = i * 7919 + 12345, ""
+    for _ in range(16):
+        out += alphabet[n % 32]
+        n = n * 31 + 7
+    return out
+
+
+def measure(app, cli=None):
+    with tempfile.TemporaryDirectory() as home:
+        env = fresh_env(home)
+        if cli:
+            prepare_twofold(cli, env, home)
+        start = time.time()
+        process = subprocess.Popen([app], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        painted = None
+        deadline = start + 60
+        while time.time() < deadline:
+            line = process.stdout.readline()
+            if not line:
+                break
+            if line.startswith("painted at "):
+                painted = int(line.split()[-1]) / 1000 - start
+                break
+        if painted is None:
+            process.kill()
+            sys.exit(f"{app} never reported its first paint")
+        time.sleep(SETTLE_S)
+        pids = tree(process.pid)
+        memory = pss_mb(pids)
+        before = cpu_seconds(tree(process.pid))
+        time.sleep(IDLE_S)
+        cpu = (cpu_seconds(tree(process.pid)) - before) / IDLE_S * 100
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        return painted * 1000, memory, cpu
+
+
+def main():
+    hello, twofold, cli = sys.argv[1:4]
+    bare, ours = [], []
+    for _ in range(RUNS):
+        bare.append(measure(hello))
+        ours.append(measure(twofold, cli))
+    med = lambda runs, i: statistics.median(run[i] for run in runs)
+    rows = [
+        ("start to first paint (ms)", med(bare, 0), med(ours, 0), "at most 1.20x"),
+        (f"idle PSS, {ACCOUNTS} accounts (MB)", med(bare, 1), med(ours, 1), "at most 1.15x"),
+    ]
+    print(f"{'figure':<32} {'bare Tauri':>11} {'Twofold':>9} {'ratio':>7}   goal")
+    for name, b, o, goal in rows:
+        print(f"{name:<32} {b:>11.0f} {o:>9.0f} {o / b:>6.2f}x   {goal}")
+    print(f"{'idle CPU (% of one core)':<32} {med(bare, 2):>11.1f} {med(ours, 2):>9.1f} {'':>7}   at most 2 % (Twofold)")
+    print(f"runs: {RUNS} each, alternating; each run: fresh HOME, settle {SETTLE_S} s, CPU over {IDLE_S} s")
+
+
+main()
