@@ -93,6 +93,8 @@ pub struct ApiError {
     pub message: String,
     /// Seconds for the `Retry-After` header on 429s.
     pub retry_after: Option<u64>,
+    /// For the `Twilio-Reached-Rate-Limit` header: which limit a send hit.
+    pub reached_rate_limit: Option<String>,
 }
 
 impl ApiError {
@@ -104,6 +106,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after,
+            reached_rate_limit: None,
         }
     }
 
@@ -114,6 +117,15 @@ impl ApiError {
             20404,
             format!("The requested resource {path} was not found"),
         )
+    }
+
+    /// A send refused by a limit: `Retry-After` says when it frees (at least
+    /// a second), `Twilio-Reached-Rate-Limit` names it, as the spec declares
+    /// for a 429 to `POST /Verifications`.
+    pub fn rate_limited(mut self, limit: &str, frees_in_secs: i64) -> Self {
+        self.retry_after = Some(u64::try_from(frees_in_secs).unwrap_or(0).max(1));
+        self.reached_rate_limit = Some(limit.to_owned());
+        self
     }
 
     /// 60200: a parameter has a bad value or is missing.
@@ -222,6 +234,17 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
+        if let Some(limit) = self
+            .reached_rate_limit
+            .as_deref()
+            .and_then(|limit| HeaderValue::from_str(limit).ok())
+        {
+            response
+                .headers_mut()
+                .insert("twilio-reached-rate-limit", limit);
+        }
+        // For layers that answer an error in an API's own terms (60306).
+        response.extensions_mut().insert(self);
         response
     }
 }

@@ -55,14 +55,9 @@ pub(crate) fn rate_limit_keys(
                 h.iter().copied().filter(|&t| t > window_start).collect()
             });
             if hits.len() as i64 >= bucket.max {
-                let mut e = ApiError::from(TOO_MANY_REQUESTS);
                 let oldest = hits.iter().min().copied().unwrap_or(now);
-                e.retry_after = Some(
-                    u64::try_from(oldest + bucket.interval - now)
-                        .unwrap_or(1)
-                        .max(1),
-                );
-                return Err(e);
+                return Err(ApiError::from(TOO_MANY_REQUESTS)
+                    .rate_limited(&limit.unique_name, oldest + bucket.interval - now));
             }
             keys.push((k, bucket.interval));
         }

@@ -498,13 +498,14 @@ fn send(
     }
     let rate_keys = resources::rate_limit_keys(db, now, service_sid, req)?;
     let existing = pending_mut(db, now, service_sid, &target.to).map(|v| v.sid.clone());
-    if let Some(sid) = &existing
-        && db
-            .verifications
-            .get(sid)
-            .is_some_and(|v| v.send_attempts.len() >= MAX_SENDS)
+    if let Some(full) = existing
+        .as_ref()
+        .and_then(|sid| db.verifications.get(sid))
+        .filter(|v| v.send_attempts.len() >= MAX_SENDS)
     {
-        return Err(MAX_SENDS_REACHED.into());
+        // A new verification (and its sends) can start once this one expires.
+        return Err(ApiError::from(MAX_SENDS_REACHED)
+            .rate_limited("max_send_attempts", full.created + VALIDITY_SECS - now));
     }
     for (k, interval) in rate_keys {
         let hits = db.rate_hits.entry(k).or_default();

@@ -212,7 +212,13 @@ async fn totp_factor_and_challenge_with_signed_webhooks() {
             ],
         )
         .await;
-    assert_eq!((number.status, number.code()), (400, 60200));
+    // The Factors APIs call a bad parameter 60306, not Verify's 60200.
+    assert_eq!((number.status, number.code()), (400, 60306));
+    assert!(
+        number.str("more_info").ends_with("/60306"),
+        "{}",
+        number.body
+    );
 
     let listed = api.get(&format!("{base}/Challenges?Status=approved")).await;
     assert_eq!(listed.body["challenges"].as_array().unwrap().len(), 1);

@@ -90,7 +90,31 @@ async fn sixth_send_is_60203_and_sixth_check_is_60202() {
     }
     let sixth = api.send_code(&va, to, "sms").await;
     assert_eq!((sixth.status, sixth.code()), (429, 60203));
-    assert_eq!(sixth.headers["retry-after"], "1");
+    // Retry-After is true: a new verification can start once this one (10
+    // minutes) expires.
+    assert_eq!(sixth.headers["retry-after"], "600");
+    assert_eq!(
+        sixth.headers["twilio-reached-rate-limit"],
+        "max_send_attempts"
+    );
+    api.post("/sandbox/clock", &[("AdvanceSeconds", "599")])
+        .await;
+    let still = api.send_code(&va, to, "sms").await;
+    assert_eq!(
+        (still.code(), &still.headers["retry-after"]),
+        (60203, &"1".parse().unwrap())
+    );
+    api.post("/sandbox/clock", &[("AdvanceSeconds", "1")]).await;
+    assert_eq!(
+        api.send_code(&va, to, "sms").await.status,
+        201,
+        "a new verification"
+    );
+    api.delete("/sandbox/clock").await;
+    let to = "+14155550103";
+    for _ in 0..5 {
+        assert_eq!(api.send_code(&va, to, "sms").await.status, 201);
+    }
     assert_eq!(
         sixth.body["more_info"],
         "https://www.twilio.com/docs/errors/60203"
@@ -401,6 +425,25 @@ async fn programmable_rate_limits_answer_20429() {
         .await;
     assert_eq!((third.status, third.code()), (429, 20429));
     assert_eq!(third.headers["retry-after"], "60");
+    assert_eq!(third.headers["twilio-reached-rate-limit"], "end_user_ip");
+    // True as time passes: the oldest send leaves the window in 60 - 45 s.
+    api.post("/sandbox/clock", &[("AdvanceSeconds", "45")])
+        .await;
+    let later = api
+        .post(
+            &path,
+            &[
+                ("To", "+14155550114"),
+                ("Channel", "sms"),
+                ("RateLimits", limits),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (later.code(), &later.headers["retry-after"]),
+        (20429, &"15".parse().unwrap())
+    );
+    api.delete("/sandbox/clock").await;
     let other_ip = api
         .post(
             &path,
