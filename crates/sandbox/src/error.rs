@@ -76,6 +76,9 @@ pub enum SandboxError {
         /// The two-letter prefix expected.
         prefix: &'static str,
     },
+    /// The seed file could not be used; nothing was seeded.
+    #[error(transparent)]
+    Seed(#[from] crate::seed::SeedError),
     /// An `--api-key` value without a secret.
     #[error("an API key must be given as SK…:SECRET (the key SID, a colon, then the secret)")]
     ApiKeyFormat,

@@ -49,6 +49,7 @@ mod packed;
 mod params;
 mod phone;
 mod resources;
+mod seed;
 mod sid;
 mod store;
 mod test_numbers;
@@ -67,6 +68,7 @@ pub use auth::Credentials;
 pub use clock::format_time;
 pub use error::{ApiError, SandboxError};
 pub use model::Fault;
+pub use seed::{Seed, SeedError};
 pub use store::{OutboxMark, Retention};
 pub use test_numbers::{TestAnswer, TestNumber};
 pub use webhook::signature as webhook_signature;
@@ -117,6 +119,9 @@ pub struct SandboxConfig {
     pub state_file: Option<PathBuf>,
     /// How many outbox messages and finished verifications are kept, and how long.
     pub retention: Retention,
+    /// Services, test numbers and fault rules to start with, applied when the
+    /// state is empty (see [`Seed`]).
+    pub seed: Option<Seed>,
 }
 
 impl fmt::Debug for SandboxConfig {
@@ -139,6 +144,7 @@ impl Default for SandboxConfig {
             credentials,
             state_file: None,
             retention: Retention::default(),
+            seed: None,
         }
     }
 }
@@ -171,6 +177,9 @@ pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
         config.state_file.as_deref(),
         config.retention,
     )?;
+    if let Some(seed) = &config.seed {
+        seed::apply(&app, seed).await?;
+    }
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|source| SandboxError::Bind {

@@ -32,6 +32,10 @@ struct Args {
     /// Keep all state in this file (and FILE.journal) so it survives restarts and crashes.
     #[arg(long)]
     state: Option<PathBuf>,
+    /// Start with the services, test numbers and fault rules in this JSON
+    /// file (applied only to an empty state; layout in docs/sandbox.md).
+    #[arg(long, value_name = "FILE")]
+    seed_file: Option<PathBuf>,
     /// Outbox messages kept; the oldest go first.
     #[arg(long, value_name = "N", default_value_t = Retention::default().outbox_messages)]
     keep_messages: usize,
@@ -66,6 +70,11 @@ async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
     if let Some(warning) = exposure_warning(args.listen) {
         eprintln!("twofold-sandbox: {warning}");
     }
+    let seed = args
+        .seed_file
+        .as_deref()
+        .map(twofold_sandbox::Seed::read)
+        .transpose()?;
     let sandbox = twofold_sandbox::serve(SandboxConfig {
         listen: args.listen,
         credentials,
@@ -76,6 +85,7 @@ async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
             verifications: args.keep_verifications,
             verification_max_age_secs: args.keep_verifications_for,
         },
+        seed,
     })
     .await?;
     println!("twofold-sandbox listening on {}", sandbox.base_url());

@@ -153,6 +153,20 @@ struct OutboxChange<M> {
 }
 
 impl State {
+    /// Whether nothing was ever made here (the clock may have moved): a seed
+    /// file applies only then.
+    pub fn is_empty(&self) -> bool {
+        self.services.is_empty()
+            && self.verifications.is_empty()
+            && self.entities.is_empty()
+            && self.rate_limits.is_empty()
+            && self.webhooks.is_empty()
+            && self.safe_list.is_empty()
+            && self.outbox.len() == 0
+            && self.faults.is_empty()
+            && self.test_numbers.is_empty()
+    }
+
     /// A sequence number that orders records by creation.
     pub fn seq(&mut self) -> u64 {
         self.next_seq += 1;

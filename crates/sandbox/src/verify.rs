@@ -123,46 +123,74 @@ pub(crate) async fn create_service(State(app): State<App>, req: Req) -> ApiResul
     req.required("FriendlyName")?;
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
-        let mut s = Service {
-            seq: db.seq(),
-            sid: new_sid("VA"),
-            friendly_name: String::new(),
-            code_length: 6,
-            lookup_enabled: false,
-            psd2_enabled: false,
-            skip_sms_to_landlines: false,
-            dtmf_input_required: true,
-            tts_name: None,
-            do_not_share_warning_enabled: false,
-            custom_code_enabled: false,
-            push_include_date: false,
-            push_apn_credential_sid: None,
-            push_fcm_credential_sid: None,
-            totp_issuer: None,
-            totp_time_step: None,
-            totp_code_length: None,
-            totp_skew: None,
-            default_template_sid: None,
-            whatsapp_msg_service_sid: None,
-            whatsapp_from: None,
-            passkeys_rp_id: None,
-            passkeys_rp_name: None,
-            passkeys_rp_origins: Vec::new(),
-            passkeys_authenticator_attachment: None,
-            passkeys_discoverable_credentials: None,
-            passkeys_user_verification: None,
-            verify_event_subscription_enabled: false,
-            email_integration: false,
-            disabled_channels: Vec::new(),
-            created: now,
-            updated: now,
-        };
-        apply_service(&mut s, &req)?;
+        let s = new_service(db, now, new_sid("VA"), &req)?;
         let body = s.wire(&ctx);
         db.services.insert(s.sid.clone(), s);
         Ok(created(body))
     })
     .await
+}
+
+/// A service from a seed file: the form of `POST /v2/Services`, with an
+/// optional fixed `Sid` so QA setups can name it in their configuration.
+pub(crate) async fn seed_service(app: &App, req: &Req) -> Result<(), ApiError> {
+    req.required("FriendlyName")?;
+    let sid = match req.text("Sid") {
+        Some(sid) if crate::sid::is_sid(&sid, "VA") => sid,
+        Some(_) => {
+            return Err(ApiError::invalid_because(
+                "Sid",
+                "must be VA followed by 32 hex digits",
+            ));
+        }
+        None => new_sid("VA"),
+    };
+    app.write(|db, now| {
+        let s = new_service(db, now, sid, req)?;
+        db.services.insert(s.sid.clone(), s);
+        Ok(())
+    })
+    .await
+}
+
+/// A new service with Twilio's defaults and the parameters of `req`.
+fn new_service(db: &mut Db, now: i64, sid: String, req: &Req) -> Result<Service, ApiError> {
+    let mut s = Service {
+        seq: db.seq(),
+        sid,
+        friendly_name: String::new(),
+        code_length: 6,
+        lookup_enabled: false,
+        psd2_enabled: false,
+        skip_sms_to_landlines: false,
+        dtmf_input_required: true,
+        tts_name: None,
+        do_not_share_warning_enabled: false,
+        custom_code_enabled: false,
+        push_include_date: false,
+        push_apn_credential_sid: None,
+        push_fcm_credential_sid: None,
+        totp_issuer: None,
+        totp_time_step: None,
+        totp_code_length: None,
+        totp_skew: None,
+        default_template_sid: None,
+        whatsapp_msg_service_sid: None,
+        whatsapp_from: None,
+        passkeys_rp_id: None,
+        passkeys_rp_name: None,
+        passkeys_rp_origins: Vec::new(),
+        passkeys_authenticator_attachment: None,
+        passkeys_discoverable_credentials: None,
+        passkeys_user_verification: None,
+        verify_event_subscription_enabled: false,
+        email_integration: false,
+        disabled_channels: Vec::new(),
+        created: now,
+        updated: now,
+    };
+    apply_service(&mut s, req)?;
+    Ok(s)
 }
 
 pub(crate) async fn list_services(State(app): State<App>, req: Req) -> ApiResult {

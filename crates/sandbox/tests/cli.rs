@@ -91,3 +91,102 @@ fn bad_credentials_are_refused_at_start() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("SK…:SECRET"));
 }
+
+const SEED: &str = r#"{
+  "services": [{ "Sid": "VA00000000000000000000000000000001", "FriendlyName": "Demo", "CodeLength": 8 }],
+  "test_numbers": [
+    { "to": "+14155550100", "code": "12345678" },
+    { "to": "+14155550199", "error_code": 60410 }
+  ],
+  "faults": [{ "method": "GET", "path_prefix": "/v2/Attempts", "status": 503, "code": 20503, "seed": 7 }]
+}"#;
+
+#[tokio::test]
+async fn a_seed_file_starts_the_sandbox_with_its_services_test_numbers_and_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(&seed, SEED).unwrap();
+    let state = dir.path().join("state.json");
+    let args = [
+        "--listen",
+        "127.0.0.1:0",
+        "--seed-file",
+        seed.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ];
+    let (child, line) = spawn(&args, &[]);
+    let api = Api::new(base(&line));
+    let va = "VA00000000000000000000000000000001";
+    let service = api.get(&format!("/v2/Services/{va}")).await;
+    assert_eq!(
+        (
+            service.str("friendly_name"),
+            service.body["code_length"].as_i64()
+        ),
+        ("Demo".into(), Some(8))
+    );
+    assert_eq!(api.send_code(va, "+14155550100", "sms").await.status, 201);
+    assert_eq!(api.last_code("+14155550100").await, "12345678");
+    let blocked = api.send_code(va, "+14155550199", "sms").await;
+    assert_eq!((blocked.status, blocked.code()), (403, 60410));
+    assert_eq!(api.get("/v2/Attempts").await.status, 503);
+    api.delete("/sandbox/faults").await;
+    api.post("/v2/Services", &[("FriendlyName", "made after the seed")])
+        .await;
+    stop(child);
+
+    // The state holds something now: a second start leaves it as it is.
+    let (child, line) = spawn(&args, &[]);
+    let api = Api::new(base(&line));
+    let services = api.get("/v2/Services").await;
+    assert_eq!(services.body["services"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        api.get("/sandbox/faults").await.body["faults"],
+        serde_json::json!([])
+    );
+    stop(child);
+}
+
+#[tokio::test]
+async fn a_seed_file_with_a_mistake_names_it_and_the_sandbox_does_not_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    std::fs::write(
+        &seed,
+        r#"{"services": [{"FriendlyName": "ok"}, {"FriendlyName": "bad", "CodeLength": 12}]}"#,
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--seed-file",
+            seed.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("seed file's service 2 was refused") && stderr.contains("CodeLength"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was seeded"), "{stderr}");
+
+    std::fs::write(&seed, r#"{"service": []}"#).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--seed-file",
+            seed.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is not a seed") && stderr.contains("unknown field `service`"),
+        "{stderr}"
+    );
+}
