@@ -102,7 +102,14 @@ pub struct NewFault {
     /// Default: it applies to every matching request.
     #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
     pub times: Option<u64>,
+    /// A `Retry-After` header of this many seconds on its answer (any status).
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub retry_after: Option<u64>,
 }
+
+/// The longest `RetryAfter` a rule may ask for: a day.
+const MAX_RETRY_AFTER_SECS: u64 = 86_400;
 
 /// The longest `LatencyMs` a rule may hold a request for.
 const MAX_LATENCY_MS: u64 = 60_000;
@@ -120,6 +127,7 @@ pub(crate) async fn add_fault_rule(app: &App, new: NewFault) -> Result<Fault, Ap
     within("Status", new.status.map(u64::from), 100, 599)?;
     within("LatencyMs", new.latency_ms, 0, MAX_LATENCY_MS)?;
     within("Times", new.times, 1, u64::MAX)?;
+    within("RetryAfter", new.retry_after, 0, MAX_RETRY_AFTER_SECS)?;
     // NaN is in no range, so it is refused too.
     if new.probability.is_some_and(|p| !(0.0..=1.0).contains(&p)) {
         return Err(ApiError::invalid_because(
@@ -146,6 +154,7 @@ pub(crate) async fn add_fault_rule(app: &App, new: NewFault) -> Result<Fault, Ap
             .seed
             .unwrap_or_else(|| rand::random_range(0..1u64 << 53)),
         matched: 0,
+        retry_after: new.retry_after,
     };
     if fault.status.is_none() && fault.latency_ms == 0 {
         return Err(ApiError::invalid_because(
@@ -176,6 +185,7 @@ pub(crate) async fn add_fault(State(app): State<App>, req: Req) -> ApiResult {
         probability: req.fraction("Probability")?,
         seed: req.uint64("Seed")?,
         times: whole("Times", u64::MAX)?,
+        retry_after: whole("RetryAfter", u64::MAX)?,
     };
     Ok(created(add_fault_rule(&app, new).await?))
 }
@@ -316,6 +326,22 @@ pub(crate) async fn configure_service(
         Ok(ok(json!({ "sid": s.sid, "email_integration": s.email_integration, "disabled_channels": s.disabled_channels })))
     })
     .await
+}
+
+/// `GET /sandbox/report`: the client conduct report.
+pub(crate) async fn conduct_report(State(app): State<App>) -> ApiResult {
+    Ok(ok(app.read(|db, _| db.conduct.report())))
+}
+
+/// `DELETE /sandbox/report`.
+pub(crate) async fn clear_conduct_report(State(app): State<App>) -> ApiResult {
+    clear_conduct(&app).await;
+    Ok(deleted())
+}
+
+/// Forgets the conduct seen so far, outstanding `Retry-After`s included.
+pub(crate) async fn clear_conduct(app: &App) {
+    app.write(|db, _| db.conduct = Default::default()).await;
 }
 
 pub(crate) async fn health() -> ApiResult {

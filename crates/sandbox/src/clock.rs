@@ -15,6 +15,11 @@ pub(crate) fn system_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Milliseconds since the Unix epoch on the machine's clock.
+pub(crate) fn system_now_millis() -> i64 {
+    i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
 /// Formats Unix seconds the way Twilio's JSON does.
 pub fn format_time(unix: i64) -> String {
     // Every outbox message gets a date: for 1970–9999 the digits are written directly

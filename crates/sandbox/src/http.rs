@@ -2,13 +2,15 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde::Serialize;
 
+use crate::clock;
+use crate::conduct::{self, ConductExample};
 use crate::error::ApiError;
 use crate::model::{Ctx, Fault, ServiceRecord};
 use crate::params::Req;
@@ -276,6 +278,10 @@ pub(crate) fn router(app: App) -> Router {
             get(admin::snapshot).put(admin::restore_snapshot),
         )
         .route("/sandbox/reset", post(admin::reset))
+        .route(
+            "/sandbox/report",
+            get(admin::conduct_report).delete(admin::clear_conduct_report),
+        )
         .route("/sandbox/services/{sid}", post(admin::configure_service))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -319,7 +325,8 @@ async fn method_not_allowed(req: Request) -> ApiError {
     )
 }
 
-/// Basic auth, then the fault rules: one layer in front of every API route.
+/// Basic auth, then the fault rules, then the conduct report's look at the answer:
+/// one layer in front of every API route.
 async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     let header = req
         .headers()
@@ -333,24 +340,125 @@ async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
         );
         return response;
     }
-    if req.uri().path().starts_with("/sandbox/") || !app.faults_set() {
+    if req.uri().path().starts_with("/sandbox/") {
         return next.run(req).await;
     }
-    apply_faults(app, req, next).await
+    let arrived_ms = clock::system_now_millis();
+    // The body is read here once (the handler's `Req` then reads it from memory):
+    // fault rules match on its `To`, and so does the identity a `Retry-After` is
+    // kept under, which is only known to be needed once the answer is there.
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return ApiError::new(413, 20001, "The request body is too large").into_response();
+    };
+    let request = Seen {
+        method: parts.method.clone(),
+        uri: parts.uri.clone(),
+        template: parts.extensions.get::<MatchedPath>().cloned(),
+        body: bytes.clone(),
+        arrived_ms,
+    };
+    let watched = app.retries_watched();
+    let response = if app.faults_set() {
+        apply_faults(&app, parts, &request, bytes, next).await
+    } else {
+        next.run(Request::from_parts(parts, Body::from(bytes)))
+            .await
+    };
+    let status = response.status().as_u16();
+    let retry_after = matches!(status, 429 | 503)
+        .then(|| response.headers().get(header::RETRY_AFTER))
+        .flatten()
+        .and_then(|h| h.to_str().ok()?.trim().parse::<u64>().ok());
+    if watched || retry_after.is_some() {
+        note_answer(&app, &request, (status, retry_after)).await;
+    }
+    response
+}
+
+/// The largest request body read; a larger one answers 413, as `Req` does.
+const MAX_BODY: usize = 2 << 20;
+
+/// A request as the guard keeps it for the conduct report.
+struct Seen {
+    method: Method,
+    uri: axum::http::Uri,
+    template: Option<MatchedPath>,
+    body: axum::body::Bytes,
+    arrived_ms: i64,
+}
+
+impl Seen {
+    /// Its `To` (form field or query), `PhoneNumber`, or the Lookups number in its
+    /// path; and whether it came from the path.
+    fn to(&self) -> Option<(String, bool)> {
+        let field = |pairs: &[u8]| {
+            url::form_urlencoded::parse(pairs)
+                .find(|(k, _)| k == "To" || k == "PhoneNumber")
+                .map(|(_, v)| v.into_owned())
+        };
+        field(&self.body)
+            .or_else(|| field(self.uri.query().unwrap_or_default().as_bytes()))
+            .map(|to| (to, false))
+            .or_else(|| {
+                let number = self.uri.path().strip_prefix("/v2/PhoneNumbers/")?;
+                Some((decode_path(number.split('/').next()?), true))
+            })
+    }
+}
+
+/// Notes the answer to `request` for the conduct report: a retry before an
+/// earlier answer's `Retry-After` passed counts, and an answer with one is kept.
+async fn note_answer(app: &App, request: &Seen, answer: (u16, Option<u64>)) {
+    let template = request
+        .template
+        .as_ref()
+        .map_or(request.uri.path(), MatchedPath::as_str);
+    let to = request.to();
+    let identity = [
+        app.credentials().account_sid(),
+        request.method.as_str(),
+        template,
+        to.as_ref().map_or("", |(to, _)| to.as_str()),
+    ]
+    .join("\n");
+    app.write(|db, now| {
+        let offset_ms = db.clock_offset.saturating_mul(1000);
+        let answered_ms = clock::system_now_millis().saturating_add(offset_ms);
+        let example = || {
+            let masked = to.as_ref().map(|(to, _)| conduct::mask(to));
+            let path = match (&to, &masked) {
+                (Some((_, true)), Some(masked)) => format!("/v2/PhoneNumbers/{masked}"),
+                _ => request.uri.path().to_owned(),
+            };
+            let example = ConductExample::new(request.method.as_str(), &path, now);
+            match masked {
+                Some(masked) => example.with("To", masked),
+                None => example,
+            }
+        };
+        db.conduct.note_answer(
+            identity,
+            request.arrived_ms.saturating_add(offset_ms),
+            answered_ms,
+            answer,
+            example,
+        );
+    })
+    .await;
 }
 
 /// Applies the first matching fault rule that fires (by its probability): waits
 /// `LatencyMs`, then answers with the rule's error or lets the request through.
-async fn apply_faults(app: App, req: Request, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
-        return ApiError::new(400, 20001, "The request body could not be read").into_response();
-    };
-    let to = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "To" || k == "PhoneNumber")
-        .map(|(_, v)| v.into_owned())
-        .or_else(|| path.strip_prefix("/v2/PhoneNumbers/").map(decode_path));
+async fn apply_faults(
+    app: &App,
+    parts: axum::http::request::Parts,
+    request: &Seen,
+    bytes: axum::body::Bytes,
+    next: Next,
+) -> Response {
+    let path = parts.uri.path().to_owned();
+    let to = request.to().map(|(to, _)| to);
     let method = parts.method.clone();
     let fault = app
         .write(|state, _| {
@@ -392,7 +500,11 @@ async fn apply_faults(app: App, req: Request, next: Next) -> Response {
             let message = fault
                 .message
                 .unwrap_or_else(|| format!("Sandbox fault {}", fault.sid));
-            ApiError::new(status, code, message).into_response()
+            let mut error = ApiError::new(status, code, message);
+            if fault.retry_after.is_some() {
+                error.retry_after = fault.retry_after;
+            }
+            error.into_response()
         }
         None => next.run(req).await,
     }

@@ -38,6 +38,7 @@
 mod admin;
 mod auth;
 mod clock;
+mod conduct;
 mod error;
 mod factors;
 mod http;
@@ -66,6 +67,7 @@ use tokio::sync::oneshot;
 pub use admin::NewFault;
 pub use auth::Credentials;
 pub use clock::format_time;
+pub use conduct::{ConductEntry, ConductExample, ConductReport};
 pub use error::{ApiError, SandboxError};
 pub use model::Fault;
 pub use seed::{Seed, SeedError};
@@ -308,6 +310,17 @@ impl RunningSandbox {
     /// Removes every fault rule, as `DELETE /sandbox/faults` does.
     pub async fn clear_faults(&self) {
         self.app.write(|db, _| db.faults.clear()).await;
+    }
+
+    /// What clients did that real Twilio would punish or a careful client avoids,
+    /// as `GET /sandbox/report` answers it: empty for a clean client.
+    pub fn conduct_report(&self) -> ConductReport {
+        self.app.read(|db, _| db.conduct.report())
+    }
+
+    /// Forgets the conduct seen so far, as `DELETE /sandbox/report` does.
+    pub async fn clear_conduct_report(&self) {
+        admin::clear_conduct(&self.app).await;
     }
 
     /// The whole state as JSON, the document `GET /sandbox/snapshot` answers

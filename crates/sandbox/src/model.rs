@@ -786,6 +786,10 @@ pub struct Fault {
     #[serde(default)]
     #[cfg_attr(feature = "specta", specta(type = f64))]
     pub matched: u64,
+    /// Seconds its answer's `Retry-After` header says (a 429 says 1 without it).
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<f64>))]
+    pub retry_after: Option<u64>,
 }
 
 fn always() -> f64 {
@@ -855,6 +859,7 @@ mod tests {
             probability,
             seed,
             matched: 0,
+            retry_after: None,
         }
     }
 

@@ -89,6 +89,10 @@ pub(crate) struct State {
     pub faults: Vec<Fault>,
     /// Destinations whose sends always get a fixed code or error, oldest first.
     pub test_numbers: Vec<crate::TestNumber>,
+    /// What clients did that a careful client avoids (`GET /sandbox/report`):
+    /// diagnostics, not kept in the state file; a reset clears it.
+    #[serde(skip)]
+    pub conduct: crate::conduct::Conduct,
     /// Webhook deliveries produced by the last write, sent once the lock is released.
     #[serde(skip)]
     pub events: Vec<WebhookDelivery>,
@@ -628,6 +632,9 @@ struct Inner {
     to_save: Condvar,
     /// Whether any fault rule is set, kept outside the lock: every request asks.
     faults_set: AtomicBool,
+    /// Whether some answer's `Retry-After` may still be running, kept outside the
+    /// lock for the same reason: only then is every request looked at.
+    retries_watched: AtomicBool,
     credentials: Credentials,
     outbox_changed: Notify,
     /// The outbox's length and newest message, for watchers outside the
@@ -671,6 +678,7 @@ impl App {
                 state: Mutex::new(state),
                 to_save: Condvar::new(),
                 faults_set,
+                retries_watched: AtomicBool::new(false),
                 credentials,
                 outbox_changed: Notify::new(),
                 outbox_mark: watch::channel(outbox_mark).0,
@@ -704,6 +712,12 @@ impl App {
         self.inner.faults_set.load(Ordering::Acquire)
     }
 
+    /// Whether a request's answer must be noted for the conduct report even
+    /// without a `Retry-After` of its own.
+    pub fn retries_watched(&self) -> bool {
+        self.inner.retries_watched.load(Ordering::Acquire)
+    }
+
     /// Reads the state at the Sandbox's current time.
     pub fn read<T>(&self, f: impl FnOnce(&State, i64) -> T) -> T {
         let state = self.lock();
@@ -726,6 +740,9 @@ impl App {
             self.inner
                 .faults_set
                 .store(!state.faults.is_empty(), Ordering::Release);
+            self.inner
+                .retries_watched
+                .store(state.conduct.watching_retries(), Ordering::Release);
             let mark = state.outbox_mark();
             let outbox_changed = self
                 .inner

@@ -526,6 +526,7 @@ fn send(
     }
     let rate_keys = resources::rate_limit_keys(db, now, service_sid, req)?;
     let existing = pending_mut(db, now, service_sid, &target.to).map(|v| v.sid.clone());
+    crate::conduct::note_send(db, existing.as_deref(), now, service_sid, &target.channel);
     if let Some(full) = existing
         .as_ref()
         .and_then(|sid| db.verifications.get(sid))
@@ -671,6 +672,7 @@ pub(crate) async fn fetch_verification(
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
+        crate::conduct::note_fetch(db, now, &sid, &vsid);
         service(db, &sid)?;
         let v = pending_mut(db, now, &sid, &vsid)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
