@@ -76,6 +76,8 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::sandbox::sandbox_faults,
             commands::sandbox::add_sandbox_fault,
             commands::sandbox::clear_sandbox_faults,
+            commands::sandbox::sandbox_conduct_report,
+            commands::sandbox::clear_sandbox_conduct_report,
             commands::sandbox::save_sandbox_snapshot,
             commands::sandbox::load_sandbox_snapshot,
             commands::profiles::list_profiles,

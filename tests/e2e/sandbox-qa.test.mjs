@@ -154,3 +154,27 @@ test("a saved snapshot puts the test numbers back as they were; a garbled one ch
   assert.deepEqual(await testNumbers(), before);
   assert.equal((await twilio("GET", "/sandbox/test-numbers")).body.test_numbers.length, 2);
 });
+
+test("two quick sends to one number show in the client conduct report as one resend too soon, until cleared", async () => {
+  const AGAIN = "+14155550194";
+  const report = "[aria-labelledby=report-title]";
+  await clickButton(fixture.app, "Refresh", report);
+  await fixture.app.waitFind(`${report} [data-testid=no-conduct]`);
+
+  assert.equal((await send(AGAIN)).status, 201);
+  assert.equal((await send(AGAIN)).status, 201);
+  await clickButton(fixture.app, "Refresh", report);
+  const entry = await fixture.app.waitFind(`${report} li[data-kind=resend_too_soon]`);
+  assert.equal((await (await entry.find("[data-testid=conduct-count]")).text()).trim(), "1×");
+  const text = (await entry.text()).replace(/\s+/g, " ");
+  assert.match(text, /Sent again within 30 seconds/);
+  assert.ok(text.includes(`POST /v2/Services/${sandbox.service}/Verifications`), text);
+  assert.ok(text.includes("To=••••••••••94"), text);
+  assert.ok(!text.includes(AGAIN), `the number is masked: ${text}`);
+  assert.match(text, /wait before offering a resend/);
+  assert.equal((await fixture.app.findAll(`${report} li[data-kind]`)).length, 1);
+
+  await clickButton(fixture.app, "Clear", report);
+  await fixture.app.waitFind(`${report} [data-testid=no-conduct]`);
+  assert.deepEqual((await twilio("GET", "/sandbox/report")).body.kinds, []);
+});

@@ -1,6 +1,6 @@
 //! The embedded Sandbox: where it listens, the credentials an SDK needs to reach
 //! it, its outbox — what a real Verify would have delivered — and its QA tools:
-//! test numbers, fault rules and snapshots.
+//! test numbers, fault rules, snapshots and the client conduct report.
 
 use std::path::PathBuf;
 
@@ -8,7 +8,7 @@ use serde::Serialize;
 use specta::Type;
 use tauri::State;
 use twofold_sandbox::{
-    ApiError, Fault, NewFault, OutboxMessage, RunningSandbox, TestAnswer, TestNumber,
+    ApiError, ConductReport, Fault, NewFault, OutboxMessage, RunningSandbox, TestAnswer, TestNumber,
 };
 
 use crate::error::{AppError, AppResult, ErrorKind};
@@ -158,6 +158,21 @@ pub async fn add_sandbox_fault(
 #[specta::specta]
 pub async fn clear_sandbox_faults(sandbox: State<'_, SandboxState>) -> AppResult<()> {
     sandbox.running()?.clear_faults().await;
+    Ok(())
+}
+
+/// What clients did that real Twilio would punish or a careful client avoids,
+/// each kind with a count, an example and advice.
+#[tauri::command]
+#[specta::specta]
+pub fn sandbox_conduct_report(sandbox: State<'_, SandboxState>) -> AppResult<ConductReport> {
+    Ok(sandbox.running()?.conduct_report())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn clear_sandbox_conduct_report(sandbox: State<'_, SandboxState>) -> AppResult<()> {
+    sandbox.running()?.clear_conduct_report().await;
     Ok(())
 }
 

@@ -134,6 +134,12 @@ export const commands = {
 	addSandboxFault: (rule: NewFault) => typedError<Fault, AppError>(__TAURI_INVOKE("add_sandbox_fault", { rule })),
 	clearSandboxFaults: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_faults")),
 	/**
+	 *  What clients did that real Twilio would punish or a careful client avoids,
+	 *  each kind with a count, an example and advice.
+	 */
+	sandboxConductReport: () => typedError<ConductReport, AppError>(__TAURI_INVOKE("sandbox_conduct_report")),
+	clearSandboxConductReport: () => typedError<null, AppError>(__TAURI_INVOKE("clear_sandbox_conduct_report")),
+	/**
 	 *  Writes the Sandbox's whole state to a new file, mode 0600: it holds test
 	 *  factors' secrets. An existing file is never overwritten.
 	 */
@@ -410,6 +416,39 @@ export type CodeCheck = {
 
 export type CodeKind = "totp" | "hotp" | "steam";
 
+/**
+ *  One kind of conduct, how often it happened, the first request that did it and
+ *  what to do instead.
+ */
+export type ConductEntry = {
+	/**  `retry_before_retry_after`, `polling_too_often` or `resend_too_soon`. */
+	kind: string,
+	count: number | null,
+	example: ConductExample,
+	advice: string,
+};
+
+/**
+ *  A request as the report shows it: never a token or a code, `To` masked to its
+ *  last two digits (an email to its first letter and domain).
+ */
+export type ConductExample = {
+	method: string,
+	path: string,
+	/**  The parameters that made it count, by name. */
+	params: { [key in string]: string },
+	/**  When it came (Sandbox clock), `YYYY-MM-DDTHH:MM:SSZ`. */
+	date: string,
+};
+
+/**
+ *  The report: one entry per kind that happened, in a fixed order; empty for a
+ *  clean client.
+ */
+export type ConductReport = {
+	kinds: ConductEntry[],
+};
+
 /**  A factor just created, with its binding drawn as a QR code. */
 export type CreatedFactor = {
 	factor: FactorSummary,
@@ -521,6 +560,8 @@ export type Fault = {
 	 *  kept in the state so a restarted Sandbox carries on the same sequence.
 	 */
 	matched?: number | null,
+	/**  Seconds its answer's `Retry-After` header says (a 429 says 1 without it). */
+	retry_after?: number | null,
 };
 
 /**  A file format the user can pick. */
@@ -646,6 +687,8 @@ export type NewFault = {
 	seed: number | null,
 	/**  Default: it applies to every matching request. */
 	times: number | null,
+	/**  A `Retry-After` header of this many seconds on its answer (any status). */
+	retry_after?: number | null,
 };
 
 /**  A TOTP factor to create. Unset settings come from the service. */
