@@ -148,43 +148,36 @@ async fn a_seed_file_starts_the_sandbox_with_its_services_test_numbers_and_fault
     stop(child);
 }
 
-#[tokio::test]
-async fn a_seed_file_with_a_mistake_names_it_and_the_sandbox_does_not_start() {
+/// Starts the binary on a seed file holding `seed`, expecting it to refuse
+/// to start; answers what it said on stderr.
+fn refused_seed(seed: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let seed = dir.path().join("seed.json");
-    std::fs::write(
-        &seed,
-        r#"{"services": [{"FriendlyName": "ok"}, {"FriendlyName": "bad", "CodeLength": 12}]}"#,
-    )
-    .unwrap();
+    let path = dir.path().join("seed.json");
+    std::fs::write(&path, seed).unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
         .args([
             "--listen",
             "127.0.0.1:0",
             "--seed-file",
-            seed.to_str().unwrap(),
+            path.to_str().unwrap(),
         ])
         .output()
         .unwrap();
     assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn a_seed_file_with_a_mistake_names_it_and_the_sandbox_does_not_start() {
+    let stderr = refused_seed(
+        r#"{"services": [{"FriendlyName": "ok"}, {"FriendlyName": "bad", "CodeLength": 12}]}"#,
+    );
     assert!(
         stderr.contains("seed file's service 2 was refused") && stderr.contains("CodeLength"),
         "{stderr}"
     );
     assert!(stderr.contains("nothing was seeded"), "{stderr}");
-
-    std::fs::write(&seed, r#"{"service": []}"#).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_twofold-sandbox"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--seed-file",
-            seed.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stderr = refused_seed(r#"{"service": []}"#);
     assert!(
         stderr.contains("is not a seed") && stderr.contains("unknown field `service`"),
         "{stderr}"

@@ -461,10 +461,6 @@ impl Exporter for Aegis {
         };
         let bytes =
             Zeroizing::new(serde_json::to_vec_pretty(&vault).map_err(|e| layout(e.to_string()))?);
-        Ok(vec![ExportFile {
-            part: 1,
-            parts: 1,
-            bytes,
-        }])
+        Ok(ExportFile::only(bytes))
     }
 }

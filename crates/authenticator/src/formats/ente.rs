@@ -236,10 +236,6 @@ impl Exporter for Ente {
             text.extend(utf8_percent_encode(&json, NON_ALPHANUMERIC));
             text.push('\n');
         }
-        Ok(vec![ExportFile {
-            part: 1,
-            parts: 1,
-            bytes: Zeroizing::new(text.as_bytes().to_vec()),
-        }])
+        Ok(ExportFile::only(Zeroizing::new(text.as_bytes().to_vec())))
     }
 }

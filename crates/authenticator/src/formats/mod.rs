@@ -494,6 +494,15 @@ impl fmt::Debug for ExportFile {
 }
 
 impl ExportFile {
+    /// An export that is one file.
+    fn only(bytes: Zeroizing<Vec<u8>>) -> Vec<ExportFile> {
+        vec![ExportFile {
+            part: 1,
+            parts: 1,
+            bytes,
+        }]
+    }
+
     /// Where this file goes when an export in `format` is written to
     /// `output`: `output` itself for a one-file export, `stem-N.ext` for
     /// part N of several (the format's extension when `output` has none).

@@ -102,10 +102,6 @@ impl Exporter for OtpauthList {
             text.push_str(&Zeroizing::new(account.otp.to_uri()));
             text.push('\n');
         }
-        Ok(vec![ExportFile {
-            part: 1,
-            parts: 1,
-            bytes: Zeroizing::new(text.as_bytes().to_vec()),
-        }])
+        Ok(ExportFile::only(Zeroizing::new(text.as_bytes().to_vec())))
     }
 }

@@ -522,10 +522,6 @@ impl Exporter for Proton {
                     .map_err(|e| layout(e.to_string()))?,
             ),
         };
-        Ok(vec![ExportFile {
-            part: 1,
-            parts: 1,
-            bytes,
-        }])
+        Ok(ExportFile::only(bytes))
     }
 }
