@@ -48,6 +48,17 @@ test("/ and Ctrl+F go to the search, Ctrl+N to the add field", async () => {
   assert.equal(await focused(), "Search accounts");
 });
 
+test("typing with nothing in focus goes to the search", async () => {
+  // The search field gives up its focus (and its blinking caret) after a
+  // minute without input; typing must still search.
+  await fixture.app.execute("document.activeElement?.blur()");
+  await (await fixture.app.find("body")).type("acme");
+  assert.equal(await focused(), "Search accounts");
+  const search = await fixture.app.find('input[aria-label="Search accounts"]');
+  assert.equal(await search.property("value"), "acme");
+  await search.clear();
+});
+
 test("C copies the code of the account in focus", async () => {
   await (await fixture.app.find(rowSelector(ACME.title))).click();
   execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "something else", stdio: ["pipe", "ignore", "ignore"] });
