@@ -159,9 +159,9 @@ impl AppState {
     /// so, then pushes its accounts to the web view.
     pub fn change_vault<T>(&self, change: impl FnOnce(&mut Vault) -> AppResult<T>) -> AppResult<T> {
         let (outcome, codes) = self.with_vault(|vault| {
-            let before = (vault.info(), vault.accounts().to_vec());
+            let saves = vault.saves();
             let outcome = change(vault)?;
-            if (vault.info(), vault.accounts()) != (before.0, before.1.as_slice()) {
+            if vault.saves() != saves {
                 self.back_up(vault);
             }
             Ok((outcome, self.codes_of(vault)))

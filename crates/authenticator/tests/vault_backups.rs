@@ -19,7 +19,7 @@ fn new_vault(path: &Path) -> Vault {
 }
 
 fn open(path: &Path) -> Vault {
-    Vault::open(path, Unlock::Passphrase(passphrase(PASSPHRASE))).unwrap()
+    open_with(path, PASSPHRASE)
 }
 
 #[test]
@@ -145,4 +145,27 @@ fn a_folder_without_backups_lists_none() {
             .is_empty()
     );
     assert!(list_backups(dir.path()).unwrap().is_empty());
+}
+
+#[test]
+fn saves_count_the_changes_that_reached_the_disk_and_nothing_else() {
+    // The app backs up after a change only when this count moved.
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = new_vault(&dir.path().join("vault.twofold"));
+    let after_create = vault.saves();
+    add_all(&mut vault, [account("GitHub", "JBSWY3DPEHPK3PXP")]);
+    assert_eq!(vault.saves(), after_create + 1);
+    vault.transact(|_| Ok::<(), VaultError>(())).unwrap();
+    assert_eq!(
+        vault.saves(),
+        after_create + 1,
+        "an unchanged vault saves nothing"
+    );
+    vault.set_passphrase(passphrase("another one")).unwrap();
+    assert_eq!(vault.saves(), after_create + 2, "a slot change saves");
+    assert_eq!(open_with(vault.path(), "another one").saves(), 0);
+}
+
+fn open_with(path: &Path, text: &str) -> Vault {
+    Vault::open(path, Unlock::Passphrase(passphrase(text))).unwrap()
 }

@@ -274,6 +274,8 @@ pub struct Vault {
     header: Header,
     key: Key,
     accounts: Vec<Account>,
+    /// How many times this value saved the file.
+    saves: u64,
 }
 
 impl fmt::Debug for Vault {
@@ -312,6 +314,7 @@ impl Vault {
             },
             key: crypto::random_key()?,
             accounts: Vec::new(),
+            saves: 0,
         };
         if let Some(passphrase) = passphrase {
             vault.header.slots.push(vault.passphrase_slot(&passphrase)?);
@@ -374,6 +377,7 @@ impl Vault {
             header: parsed.header,
             key,
             accounts,
+            saves: 0,
         })
     }
 
@@ -422,6 +426,13 @@ impl Vault {
     /// The vault file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How many times this value saved the file (changes and slot changes;
+    /// not other processes' saves it caught up with): tells a caller
+    /// whether a change reached the disk.
+    pub fn saves(&self) -> u64 {
+        self.saves
     }
 
     /// The accounts, in the order they were added.
@@ -529,6 +540,7 @@ impl Vault {
         // Only a save that reached the disk changes what this vault knows
         // of the file.
         self.header = header;
+        self.saves += 1;
         Ok(())
     }
 
