@@ -79,12 +79,6 @@ impl SettingsFile {
 
 #[tauri::command]
 #[specta::specta]
-pub fn get_settings(file: State<'_, SettingsFile>) -> AppSettings {
-    file.load()
-}
-
-#[tauri::command]
-#[specta::specta]
 pub fn save_settings(
     app: AppHandle,
     file: State<'_, SettingsFile>,

@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
+use tauri::async_runtime::JoinHandle;
 use tauri::{AppHandle, Manager};
 use twofold_authenticator::formats::ImportPreview;
 use twofold_authenticator::{Account, AccountId, OtpKind, unix_now};
@@ -19,7 +20,7 @@ use crate::clipboard::SecretClipboard;
 use crate::commands::accounts::{AccountCode, account_codes};
 use crate::error::{AppError, AppResult, ErrorKind};
 use crate::events;
-use crate::settings::SettingsFile;
+use crate::settings::{AppSettings, SettingsFile};
 use crate::tray;
 
 pub struct AppState {
@@ -77,6 +78,21 @@ impl AppState {
         *lock(&self.vault) = Some(vault);
         tray::refresh(&self.app);
         Ok(())
+    }
+
+    /// The unlock the app tries by itself when it starts: the keyring, when
+    /// the vault has a keyring slot and Settings does not ask for the
+    /// passphrase at start. `Some(problem)` when the keyring was tried and
+    /// refused.
+    pub fn unlock_at_start(&self, settings: &AppSettings) -> Option<String> {
+        let info = Vault::inspect(&self.vault_path).ok()?;
+        let passphrase_first = settings.require_passphrase_at_start && info.passphrase.is_some();
+        if !info.keyring || passphrase_first {
+            return None;
+        }
+        self.unlock(Unlock::Keyring)
+            .err()
+            .map(|error| error.message)
     }
 
     pub fn unlock(&self, unlock: Unlock) -> AppResult<()> {
@@ -263,6 +279,30 @@ impl AppState {
 
     pub fn take_import(&self) -> Option<ImportPreview> {
         lock(&self.pending_import).take()
+    }
+}
+
+/// The unlock the app tries by itself at start, begun in the background
+/// while the web view loads, so that the keyring's answer is in by the time
+/// the page asks what to show.
+pub struct StartUnlock(Mutex<Option<JoinHandle<Option<String>>>>);
+
+impl StartUnlock {
+    pub fn begin(app: &AppHandle) -> StartUnlock {
+        let app = app.clone();
+        StartUnlock(Mutex::new(Some(tauri::async_runtime::spawn_blocking(
+            move || {
+                let settings = app.state::<SettingsFile>().load();
+                app.state::<AppState>().unlock_at_start(&settings)
+            },
+        ))))
+    }
+
+    /// Why the keyring did not unlock the vault at start, once it has
+    /// answered; `None` when it did, was not tried, or was asked before.
+    pub async fn problem(&self) -> Option<String> {
+        let start = lock(&self.0).take()?;
+        start.await.ok().flatten()
     }
 }
 

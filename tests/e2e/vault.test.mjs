@@ -3,6 +3,8 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { addByUri, clickButton, rowSelector, startDriver } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
@@ -56,4 +58,26 @@ test("after a restart, a wrong passphrase is refused and the right one unlocks",
   await clickButton(app, "Unlock");
   await app.waitFind(rowSelector("Mastodon (@ada@example.social)"), 30_000);
   await waitFor("one account", async () => (await app.findAll("li.account")).length === 1);
+});
+
+test("a vault the keyring could unlock, with the keyring gone at start: the lock screen says why, the passphrase unlocks", async () => {
+  // The vault is made by twofold-cli on the session bus the tests' keyring
+  // answers; the app below starts where that keyring cannot be reached.
+  const keyless = await startDriver({ env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/twofold-test-bus" } });
+  const cli = join(dirname(process.env.TWOFOLD_APP), "twofold-cli");
+  execFileSync(cli, ["vault", "init", "--keyring"], {
+    env: { ...process.env, XDG_DATA_HOME: keyless.dataHome, TWOFOLD_PASSPHRASE: PASSPHRASE },
+    stdio: "ignore",
+  });
+  const locked = await keyless.launch();
+  try {
+    const alert = await locked.waitFind(".gate [role=alert]", 30_000);
+    assert.match(await alert.text(), /keyring/i);
+    await (await locked.find("#unlock-passphrase")).type(PASSPHRASE);
+    await clickButton(locked, "Unlock");
+    await locked.waitFind("#authenticator-title", 30_000);
+  } finally {
+    await locked.end().catch(() => {});
+    keyless.stop();
+  }
 });

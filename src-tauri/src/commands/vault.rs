@@ -5,8 +5,10 @@ use specta::Type;
 use tauri::State;
 use twofold_authenticator::{Passphrase, Protection, Unlock};
 
+use crate::commands::accounts::{AccountCode, list_accounts};
 use crate::error::{AppError, AppResult, ErrorKind};
-use crate::state::AppState;
+use crate::settings::{AppSettings, SettingsFile};
+use crate::state::{AppState, StartUnlock};
 
 #[derive(Debug, Clone, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
@@ -43,6 +45,42 @@ pub struct NewVault {
 pub enum UnlockWith {
     Keyring,
     Passphrase { passphrase: String },
+}
+
+/// What the window shows first, in one answer: the settings, the vault's
+/// state once the start unlock has run, and the accounts with their codes
+/// when it is unlocked. The page asks this once, as it loads, so the first
+/// codes are one round trip away.
+#[derive(Debug, Clone, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Opening {
+    pub settings: AppSettings,
+    pub status: VaultStatus,
+    /// Why the keyring did not unlock the vault at start, when it was tried.
+    pub keyring_problem: Option<String>,
+    /// The accounts in the user's order with their codes, when unlocked.
+    pub accounts: Option<Vec<AccountCode>>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_window(
+    state: State<'_, AppState>,
+    start: State<'_, StartUnlock>,
+    settings: State<'_, SettingsFile>,
+) -> AppResult<Opening> {
+    let keyring_problem = start.problem().await;
+    let status = vault_status(state.clone())?;
+    let accounts = match status.state {
+        VaultState::Unlocked => Some(list_accounts(state)?),
+        VaultState::Missing | VaultState::Locked => None,
+    };
+    Ok(Opening {
+        settings: settings.load(),
+        status,
+        keyring_problem,
+        accounts,
+    })
 }
 
 #[tauri::command]

@@ -53,6 +53,7 @@ export const commands = {
 	 *  (scripts/bench-desktop), which compares it with a bare Tauri app's.
 	 */
 	firstCodePainted: () => __TAURI_INVOKE<void>("first_code_painted"),
+	openWindow: () => typedError<Opening, AppError>(__TAURI_INVOKE("open_window")),
 	vaultStatus: () => typedError<VaultStatus, AppError>(__TAURI_INVOKE("vault_status")),
 	/**  Creates the vault on first run. */
 	createVault: (choice: NewVault) => typedError<null, AppError>(__TAURI_INVOKE("create_vault", { choice })),
@@ -78,7 +79,6 @@ export const commands = {
 	 */
 	applyRestore: () => typedError<number, AppError>(__TAURI_INVOKE("apply_restore")),
 	cancelRestore: () => __TAURI_INVOKE<void>("cancel_restore"),
-	getSettings: () => __TAURI_INVOKE<AppSettings>("get_settings"),
 	saveSettings: (settings: AppSettings) => typedError<AppSettings, AppError>(__TAURI_INVOKE("save_settings", { settings })),
 	listFormats: () => __TAURI_INVOKE<Formats>("list_formats"),
 	/**
@@ -731,6 +731,21 @@ export type NewVerification = {
 	channelConfiguration: string | null,
 	/**  The customer's IP address (helps `auto` pick SNA). */
 	deviceIp: string | null,
+};
+
+/**
+ *  What the window shows first, in one answer: the settings, the vault's
+ *  state once the start unlock has run, and the accounts with their codes
+ *  when it is unlocked. The page asks this once, as it loads, so the first
+ *  codes are one round trip away.
+ */
+export type Opening = {
+	settings: AppSettings,
+	status: VaultStatus,
+	/**  Why the keyring did not unlock the vault at start, when it was tried. */
+	keyringProblem: string | null,
+	/**  The accounts in the user's order with their codes, when unlocked. */
+	accounts: AccountCode[] | null,
 };
 
 /**

@@ -5,20 +5,16 @@ import { commands, type AppError, type AppSettings } from "./bindings";
 
 export const appSettings = $state<{ current: AppSettings | null }>({ current: null });
 
-function apply(settings: AppSettings) {
+export function applySettings(settings: AppSettings) {
   appSettings.current = settings;
   // "system" leaves light or dark to the desktop (see app.css).
   document.documentElement.dataset.theme = settings.appearance;
-}
-
-export async function loadSettings(): Promise<void> {
-  apply(await commands.getSettings());
 }
 
 /** Saves and applies `settings`; the error when they could not be saved. */
 export async function saveSettings(settings: AppSettings): Promise<AppError | null> {
   const result = await commands.saveSettings(settings);
   if (result.status === "error") return result.error;
-  apply(result.data);
+  applySettings(result.data);
   return null;
 }
