@@ -9,6 +9,8 @@
 //!   vault, whose last good copy a user may need.
 //! - [`overwrite`] keeps none: the Sandbox's state, saved after every change.
 //! - [`write_new`] creates a file that must not exist yet: exports.
+//! - [`move_over`] puts a file saved whole under another name: a change made of
+//!   several files (the Sandbox's snapshot and journal).
 //!
 //! Several processes may change one file (the app and `twofold-cli` share the
 //! vault), so a writer holds a [`FileLock`] across read-modify-write. It is an
@@ -60,6 +62,14 @@ pub fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Writes `bytes` to `path` as [`replace`] does, without keeping a `.bak`.
 pub fn overwrite(path: &Path, bytes: &[u8]) -> io::Result<()> {
     swap_in(path, bytes, Backup::None)
+}
+
+/// Renames a file saved whole (by [`overwrite`], say) over `to`, durably: the
+/// rename, then an fsync of the folder. For a change made of several files
+/// put in place one after the other, in an order a reader can recover from.
+pub fn move_over(from: &Path, to: &Path) -> io::Result<()> {
+    fs::rename(from, to)?;
+    sync_dir(folder_of(to))
 }
 
 /// The file whose lock guards `path` (see [`FileLock`]).
@@ -171,11 +181,15 @@ enum Backup {
     None,
 }
 
-fn swap_in(path: &Path, bytes: &[u8], backup: Backup) -> io::Result<()> {
-    let dir = match path.parent() {
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
-    };
+    }
+}
+
+fn swap_in(path: &Path, bytes: &[u8], backup: Backup) -> io::Result<()> {
+    let dir = folder_of(path);
     fs::create_dir_all(dir)?;
     remove_stale_temps(dir, path);
 

@@ -812,15 +812,25 @@ impl Inner {
     }
 }
 
-/// The writer thread: appends the journal lines writes made (or, when due, writes
-/// a new snapshot), one fsync for all of them, then tells their requests. It ends
-/// once the Sandbox is gone.
+/// The writer thread: appends the journal lines writes made (or, after a reset or
+/// a snapshot put back, writes the new state whole), one fsync for all of them, then
+/// tells their requests; puts a fold of the journal in place when one is ready. It
+/// ends once the Sandbox is gone.
 fn write_loop(inner: Weak<Inner>, mut journal: Journal, saved: watch::Sender<u64>) {
+    let report = |journal: &Journal, source| {
+        eprintln!(
+            "twofold-sandbox: {}",
+            SandboxError::StateWrite {
+                path: journal.path().to_owned(),
+                source
+            }
+        );
+    };
     loop {
         let Some(inner) = inner.upgrade() else {
             return;
         };
-        let (generation, lines, snapshot, replaced) = {
+        let (generation, lines, replacement) = {
             let mut state = inner.lock();
             let idle = |s: &mut State| {
                 s.journal
@@ -828,38 +838,38 @@ fn write_loop(inner: Weak<Inner>, mut journal: Journal, saved: watch::Sender<u64
                     .is_none_or(|t| t.lines.is_empty() && !t.compact)
             };
             if idle(&mut state) {
-                // Timed, so the thread sees the Sandbox go.
+                // Timed, so the thread sees the Sandbox go and a fold finish.
                 state = inner
                     .to_save
                     .wait_timeout(state, Duration::from_millis(250))
                     .unwrap_or_else(PoisonError::into_inner)
                     .0;
                 if idle(&mut state) {
+                    drop(state);
+                    if let Err(source) = journal.fold_when_due() {
+                        report(&journal, source);
+                    }
                     continue;
                 }
             }
             let lines = state.take_journal_lines();
-            let asked = state
+            let replaced = state
                 .journal
                 .as_mut()
                 .is_some_and(|t| std::mem::take(&mut t.compact));
-            let snapshot = (asked || journal.wants_compaction(lines.len()))
-                .then(|| serde_json::to_vec(&*state));
-            (state.generation, lines, snapshot, asked)
+            // A replacement is written whole (the lines before it are in it).
+            let replacement = replaced.then(|| serde_json::to_vec(&*state));
+            (state.generation, lines, replacement)
         };
-        let written = match snapshot {
-            Some(Ok(bytes)) => journal.compact(&bytes, replaced),
+        let written = match replacement {
+            Some(Ok(bytes)) => journal.replace(&bytes),
             Some(Err(e)) => Err(std::io::Error::other(e)),
-            None => journal.append(&lines),
+            None => journal
+                .append(&lines)
+                .and_then(|()| journal.fold_when_due()),
         };
         if let Err(source) = written {
-            eprintln!(
-                "twofold-sandbox: {}",
-                SandboxError::StateWrite {
-                    path: journal.path().to_owned(),
-                    source
-                }
-            );
+            report(&journal, source);
         }
         // Waiters are released even after a failed write so requests never hang; the
         // error above tells the operator the file is behind.
