@@ -169,6 +169,25 @@ fn show_main_window(app: &tauri::AppHandle) {
     }
 }
 
+/// Opens the window the config describes. Made at the end of setup rather
+/// than before it (Tauri's default): a window shown while setup held the main
+/// thread met a web process half way through its launch, and WebKit then
+/// waited half a second for it before the page could load, in about half of
+/// the starts measured.
+fn open_main_window(app: &tauri::App) -> tauri::Result<()> {
+    for config in app
+        .config()
+        .app
+        .windows
+        .iter()
+        .filter(|config| !config.create)
+    {
+        tauri::WebviewWindowBuilder::from_config(app.handle(), config)?.build()?;
+    }
+    draw_without_gl_compositing(app);
+    Ok(())
+}
+
 /// WebKitGTK composites pages with OpenGL by default. Twofold's window is a
 /// list whose only motion is one countdown a second: composited, each second
 /// redrew the whole window through GL, which with 50 accounts cost the web
@@ -218,7 +237,6 @@ pub fn run() {
             _ => {}
         })
         .setup(move |app| {
-            draw_without_gl_compositing(app);
             ipc.mount_events(app);
             let vault_path = Vault::default_path().ok_or_else(|| {
                 AppError::new(
@@ -259,6 +277,7 @@ pub fn run() {
                 eprintln!("twofold: no tray icon: {error}");
             }
             app.manage(state::StartUnlock::begin(app.handle()));
+            open_main_window(app)?;
             Ok(())
         })
         .build(tauri::generate_context!());
