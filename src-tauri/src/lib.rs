@@ -182,9 +182,9 @@ fn open_main_window(app: &tauri::App) -> tauri::Result<()> {
         .iter()
         .filter(|config| !config.create)
     {
-        tauri::WebviewWindowBuilder::from_config(app.handle(), config)?.build()?;
+        let window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?.build()?;
+        draw_without_gl_compositing(&window);
     }
-    draw_without_gl_compositing(app);
     Ok(())
 }
 
@@ -194,15 +194,13 @@ fn open_main_window(app: &tauri::App) -> tauri::Result<()> {
 /// process 6 % of a core and 150 MB of buffers; drawn directly, only the
 /// changed pixels are painted (1 %, 85 MB; `make bench` measures it). Set
 /// before the page's first frame: the page loads only once setup returns.
-fn draw_without_gl_compositing(app: &tauri::App) {
+fn draw_without_gl_compositing(window: &tauri::WebviewWindow) {
     use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.with_webview(|webview| {
-            if let Some(settings) = webview.inner().settings() {
-                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-            }
-        });
-    }
+    let _ = window.with_webview(|webview| {
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    });
 }
 
 /// Starts the app; returns when its last window closes.

@@ -354,7 +354,7 @@ impl Journal {
     /// overtaken by a replacement, is dropped).
     fn put_in_place(&mut self, folded: Folded) -> io::Result<()> {
         let next_snapshot = with_suffix(&self.state_path, ".next");
-        let Some((fold, after)) = self
+        let Some((_, after)) = self
             .folder
             .running
             .take_if(|(fold, _)| *fold == folded.fold)
@@ -362,7 +362,6 @@ impl Journal {
             let _ = std::fs::remove_file(&next_snapshot);
             return Ok(());
         };
-        debug_assert_eq!(fold, folded.fold);
         let header = folded.written?;
         let next_journal = with_suffix(&self.journal_path, ".next");
         let mut journal = header.line();
