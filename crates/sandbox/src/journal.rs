@@ -31,7 +31,10 @@
 //!
 //! A crash after 1 finds `FILE.journal` still naming `FILE` (everything is in it);
 //! after 2, `FILE.journal` names the old snapshot and `FILE.journal.next` the new
-//! one: loading takes the journal whose header names the snapshot it found.
+//! one: loading takes the journal whose header names the snapshot it found. For
+//! the same reason, once step 2 is done the writer appends to `FILE.journal.next`
+//! even if step 3 fails (a disk error), and retries step 3 before anything else
+//! could write that name again.
 //!
 //! `POST /sandbox/reset` and `PUT /sandbox/snapshot` replace the state: the writer
 //! appends the replacement as a line (so a crash before the new snapshot is in place
@@ -88,6 +91,9 @@ pub(crate) struct Journal {
     len: u64,
     snapshot_len: u64,
     compact_min: u64,
+    /// Step 3 of putting a fold in place failed: the journal being appended to is
+    /// still named `FILE.journal.next` (loading finds it there) until a retry.
+    misnamed: bool,
     folder: Folder,
 }
 
@@ -214,6 +220,7 @@ pub(crate) fn open(state_path: &Path) -> Result<(State, Journal), SandboxError> 
         len,
         snapshot_len: snapshot.len() as u64,
         compact_min: COMPACT_MIN_BYTES,
+        misnamed: false,
         folder,
     };
     Ok((state, journal))
@@ -338,6 +345,8 @@ impl Journal {
     /// After an append: starts a fold when the journal is due for one, and puts a
     /// finished one in place.
     pub fn fold_when_due(&mut self) -> io::Result<()> {
+        // A fold writes `FILE.journal.next` afresh: never while it is the journal.
+        self.name_journal()?;
         let folder = &mut self.folder;
         if folder.running.is_none() && self.len > self.compact_min.max(2 * self.snapshot_len) {
             folder.folds += 1;
@@ -367,11 +376,27 @@ impl Journal {
         let mut journal = header.line();
         journal.extend_from_slice(&after);
         twofold_atomic_file::overwrite(&next_journal, &journal)?;
+        let file = append_to(&next_journal)?;
         twofold_atomic_file::move_over(&next_snapshot, &self.state_path)?;
-        twofold_atomic_file::move_over(&next_journal, &self.journal_path)?;
-        self.file = append_to(&self.journal_path)?;
+        // The new snapshot is in place: from here on only the new journal follows
+        // it, so lines go there whatever its name, even if step 3 fails.
+        self.file = file;
         self.len = journal.len() as u64;
         self.snapshot_len = header.snapshot_len;
+        self.misnamed = true;
+        self.name_journal()
+    }
+
+    /// Step 3 of putting a fold in place, or its retry.
+    fn name_journal(&mut self) -> io::Result<()> {
+        if self.misnamed {
+            let next_journal = with_suffix(&self.journal_path, ".next");
+            match twofold_atomic_file::move_over(&next_journal, &self.journal_path) {
+                // Gone: the rename was done, only the folder's sync failed.
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => self.misnamed = false,
+            }
+        }
         Ok(())
     }
 
@@ -402,6 +427,9 @@ impl Journal {
         self.file = append_to(&self.journal_path)?;
         self.len = line.len() as u64;
         self.snapshot_len = snapshot.len() as u64;
+        if std::mem::take(&mut self.misnamed) {
+            let _ = std::fs::remove_file(with_suffix(&self.journal_path, ".next"));
+        }
         Ok(())
     }
 
@@ -569,6 +597,55 @@ mod tests {
             );
             assert!(!next_journal.exists() && !with_suffix(&path, ".next").exists());
         }
+    }
+
+    #[test]
+    fn lines_after_a_failed_last_step_go_to_the_journal_that_follows_the_new_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let next_journal = with_suffix(&journal_path(&path), ".next");
+        let (mut state, journal) = open(&path).unwrap();
+        let mut journal = journal.compact_after(0);
+        state.start_journal();
+        // Step 3 will fail: a folder (not empty) stands where the journal is renamed to.
+        let blocker = journal.path().to_owned();
+        std::fs::remove_file(&blocker).unwrap();
+        std::fs::create_dir_all(blocker.join("in-the-way")).unwrap();
+        let mut change_and_fold = |state: &mut State, n: usize| {
+            state.pending.insert(format!("k{n}"), format!("VE{n}"));
+            assert!(state.end_write());
+            journal.append(&state.take_journal_lines()).unwrap();
+            journal.fold_when_due()
+        };
+        let mut n = 0;
+        while change_and_fold(&mut state, n).is_ok() {
+            n += 1;
+        }
+        // Answered while the journal is misnamed (each retry fails too): a restart
+        // must find them.
+        for n in n + 1..n + 4 {
+            assert!(change_and_fold(&mut state, n).is_err());
+        }
+        assert!(journal.misnamed);
+        assert!(
+            journal.folder.running.is_none(),
+            "no fold overwrites the journal"
+        );
+        std::fs::remove_dir_all(&blocker).unwrap();
+        let restarted = {
+            let (mut restarted, _) = open(&path).unwrap();
+            restarted.start_journal();
+            restarted
+        };
+        assert_eq!(snapshot(&restarted), snapshot(&state));
+        // Or, with the way cleared while running, the retry names it.
+        let (mut state, journal) = open(&path).unwrap();
+        let mut journal = journal.compact_after(0);
+        state.start_journal();
+        changes_across_a_fold(&mut state, &mut journal);
+        journal.finish_fold();
+        assert!(!journal.misnamed && !next_journal.exists());
+        assert_eq!(snapshot(&reopen(&path)), snapshot(&state));
     }
 
     #[test]
