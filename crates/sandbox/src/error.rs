@@ -103,14 +103,23 @@ pub struct ApiError {
 impl ApiError {
     /// An error with the given HTTP status, Twilio code and message.
     pub fn new(status: u16, code: u32, message: impl Into<String>) -> Self {
-        let retry_after = (status == 429).then_some(1);
         ApiError {
             status,
             code,
             message: message.into(),
-            retry_after,
+            retry_after: None,
             reached_rate_limit: None,
         }
+    }
+
+    /// A 429 that nothing but removing the rule behind it frees (a test number's,
+    /// a fault rule's): `Retry-After: 1` tells a client to back off, not when.
+    /// Final limits (60202, 60308, 60310) carry none: waiting does not lift them.
+    pub fn back_off(mut self) -> Self {
+        if self.status == 429 && self.retry_after.is_none() {
+            self.retry_after = Some(1);
+        }
+        self
     }
 
     /// 20404: the resource does not exist (or no longer does).
@@ -214,7 +223,7 @@ const SEND_ERRORS: [Known; 7] = [
 /// whose HTTP status the Sandbox does not know, a 400 listing the ones it does.
 pub(crate) fn send_error(code: u32) -> Result<ApiError, ApiError> {
     match SEND_ERRORS.iter().find(|known| known.code == code) {
-        Some(known) => Ok((*known).into()),
+        Some(known) => Ok(ApiError::from(*known).back_off()),
         None => {
             let supported: Vec<String> = SEND_ERRORS.iter().map(|k| k.code.to_string()).collect();
             Err(ApiError::invalid_because(

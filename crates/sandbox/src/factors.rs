@@ -30,10 +30,34 @@ fn valid_identity(identity: &str) -> bool {
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// 60306 for an identity that cannot be one: a typo, not a missing entity.
+fn check_identity(identity: &str) -> Result<(), ApiError> {
+    if valid_identity(identity) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            400,
+            60306,
+            "Invalid Request: Identity must be 8 to 64 dash-separated alphanumeric characters",
+        ))
+    }
+}
+
+/// Twilio's own not-found codes for the Factors APIs (60392, 60390, 60391), with
+/// the 404 status their pages leave unstated.
+fn entity_not_found(service_sid: &str, identity: &str) -> ApiError {
+    ApiError::new(
+        404,
+        60392,
+        format!("Entity not found: /Services/{service_sid}/Entities/{identity}"),
+    )
+}
+
 fn entity<'a>(db: &'a Db, service_sid: &str, identity: &str) -> Result<&'a Entity, ApiError> {
+    check_identity(identity)?;
     db.entities
         .get(&key(service_sid, identity))
-        .ok_or_else(|| ApiError::not_found(&format!("/Services/{service_sid}/Entities/{identity}")))
+        .ok_or_else(|| entity_not_found(service_sid, identity))
 }
 
 fn ensure_entity(
@@ -43,13 +67,7 @@ fn ensure_entity(
     identity: &str,
 ) -> Result<Entity, ApiError> {
     service(db, service_sid)?;
-    if !valid_identity(identity) {
-        return Err(ApiError::new(
-            400,
-            60306,
-            "Invalid Request: Identity must be 8 to 64 dash-separated alphanumeric characters",
-        ));
-    }
+    check_identity(identity)?;
     if let Some(e) = db.entities.get(&key(service_sid, identity)) {
         return Ok(e.clone());
     }
@@ -122,10 +140,11 @@ pub(crate) async fn delete_entity(
     Path((sid, identity)): Path<(String, String)>,
 ) -> ApiResult {
     app.write(|db, _| {
+        check_identity(&identity)?;
         let e = db
             .entities
             .remove(&key(&sid, &identity))
-            .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Entities/{identity}")))?;
+            .ok_or_else(|| entity_not_found(&sid, &identity))?;
         db.factors.retain(|_, f| f.entity_sid != e.sid);
         db.challenges.retain(|_, c| c.entity_sid != e.sid);
         Ok(deleted())
@@ -139,14 +158,27 @@ fn factor_mut<'a>(
     identity: &str,
     fsid: &str,
 ) -> Result<&'a mut Factor, ApiError> {
+    check_identity(identity)?;
     db.factors
         .get_mut(fsid)
         .filter(|f| f.service_sid == sid && f.identity == identity)
-        .ok_or_else(|| {
-            ApiError::not_found(&format!(
-                "/Services/{sid}/Entities/{identity}/Factors/{fsid}"
-            ))
-        })
+        .ok_or_else(|| factor_not_found(sid, identity, fsid))
+}
+
+fn factor<'a>(db: &'a Db, sid: &str, identity: &str, fsid: &str) -> Result<&'a Factor, ApiError> {
+    check_identity(identity)?;
+    db.factors
+        .get(fsid)
+        .filter(|f| f.service_sid == sid && f.identity == identity)
+        .ok_or_else(|| factor_not_found(sid, identity, fsid))
+}
+
+fn factor_not_found(sid: &str, identity: &str, fsid: &str) -> ApiError {
+    ApiError::new(
+        404,
+        60390,
+        format!("Factor not found: /Services/{sid}/Entities/{identity}/Factors/{fsid}"),
+    )
 }
 
 fn apply_factor_config(f: &mut Factor, req: &Req) -> Result<(), ApiError> {
@@ -283,18 +315,7 @@ pub(crate) async fn fetch_factor(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
-    app.read(|db, _| {
-        let f = db
-            .factors
-            .get(&fsid)
-            .filter(|f| f.service_sid == sid && f.identity == identity)
-            .ok_or_else(|| {
-                ApiError::not_found(&format!(
-                    "/Services/{sid}/Entities/{identity}/Factors/{fsid}"
-                ))
-            })?;
-        Ok(ok(f.wire(&ctx)))
-    })
+    app.read(|db, _| Ok(ok(factor(db, &sid, &identity, &fsid)?.wire(&ctx))))
 }
 
 pub(crate) async fn update_factor(
@@ -404,6 +425,7 @@ pub(crate) async fn create_challenge(
     req: Req,
 ) -> ApiResult {
     let fsid = req.required("FactorSid")?.to_owned();
+    let auth_payload = totp_payload(&req)?;
     // Kept as `{label, value}` objects, the only shape `details.fields` can answer with.
     let fields = req
         .all("Details.Fields")
@@ -465,8 +487,8 @@ pub(crate) async fn create_challenge(
         };
         let csid = c.sid.clone();
         db.challenges.insert(csid.clone(), c);
-        if let Some(code) = req.text("AuthPayload")
-            && answer(db, now, &csid, &code)?
+        if let Some(code) = &auth_payload
+            && answer(db, now, &csid, code)?
         {
             emit_challenge(db, &ctx, &csid, &f);
         }
@@ -491,13 +513,18 @@ fn challenge_of<'a>(
     identity: &str,
     csid: &str,
 ) -> Result<&'a Challenge, ApiError> {
+    check_identity(identity)?;
     db.challenges
         .get(csid)
         .filter(|c| c.service_sid == sid && c.identity == identity)
         .ok_or_else(|| {
-            ApiError::not_found(&format!(
-                "/Services/{sid}/Entities/{identity}/Challenges/{csid}"
-            ))
+            ApiError::new(
+                404,
+                60391,
+                format!(
+                    "Challenge not found: /Services/{sid}/Entities/{identity}/Challenges/{csid}"
+                ),
+            )
         })
 }
 
@@ -561,6 +588,7 @@ pub(crate) async fn update_challenge(
     req: Req,
 ) -> ApiResult {
     let metadata = req.json_object("Metadata")?;
+    let auth_payload = totp_payload(&req)?;
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
         let c = challenge_of(db, &sid, &identity, &csid)?;
@@ -574,8 +602,8 @@ pub(crate) async fn update_challenge(
         {
             c.metadata = Value::Object(m);
         }
-        if let Some(code) = req.text("AuthPayload")
-            && answer(db, now, &csid, &code)?
+        if let Some(code) = &auth_payload
+            && answer(db, now, &csid, code)?
         {
             emit_challenge(db, &ctx, &csid, &f);
         }
@@ -583,6 +611,11 @@ pub(crate) async fn update_challenge(
         Ok(ok(expire(c, now).wire(&ctx)))
     })
     .await
+}
+
+/// A challenge's `AuthPayload`: for a TOTP factor, 3 to 8 characters (the spec).
+fn totp_payload(req: &Req) -> Result<Option<String>, ApiError> {
+    req.text_sized("AuthPayload", 3, 8)
 }
 
 fn totp_only_error() -> ApiError {

@@ -169,6 +169,22 @@ pub(crate) fn router(app: App) -> Router {
         )
         .route("/v2/Services/{sid}/AccessTokens", post(factors::totp_only))
         .route(
+            "/v2/Services/{sid}/Passkeys/Factors",
+            post(factors::totp_only),
+        )
+        .route(
+            "/v2/Services/{sid}/Passkeys/VerifyFactor",
+            post(factors::totp_only),
+        )
+        .route(
+            "/v2/Services/{sid}/Passkeys/Challenges",
+            post(factors::totp_only),
+        )
+        .route(
+            "/v2/Services/{sid}/Passkeys/ApproveChallenge",
+            post(factors::totp_only),
+        )
+        .route(
             "/v2/Services/{sid}/AccessTokens/{tsid}",
             get(factors::totp_only),
         )
@@ -501,10 +517,8 @@ async fn apply_faults(
                 .message
                 .unwrap_or_else(|| format!("Sandbox fault {}", fault.sid));
             let mut error = ApiError::new(status, code, message);
-            if fault.retry_after.is_some() {
-                error.retry_after = fault.retry_after;
-            }
-            error.into_response()
+            error.retry_after = fault.retry_after;
+            error.back_off().into_response()
         }
         None => next.run(req).await,
     }

@@ -208,7 +208,8 @@ pub(crate) async fn fetch_phone_number(
             &format!("{bad} is not one of {}", PACKAGES.join(", ")),
         ));
     }
-    let analysis = phone::analyse(&input, req.get("CountryCode"));
+    // "Default country code is +1 (North America)" (the spec) for national numbers.
+    let analysis = phone::analyse(&input, Some(req.get("CountryCode").unwrap_or("US")));
     // An invalid number is answered with the input as given; every package is `null`.
     let mut body = PhoneNumber {
         calling_country_code: None,

@@ -56,6 +56,22 @@ impl Req {
         self.get(key).filter(|v| !v.is_empty()).map(str::to_owned)
     }
 
+    /// An optional non-empty string of `min..=max` characters.
+    pub fn text_sized(
+        &self,
+        key: &str,
+        min: usize,
+        max: usize,
+    ) -> Result<Option<String>, ApiError> {
+        match self.text(key) {
+            Some(v) if !(min..=max).contains(&v.chars().count()) => Err(ApiError::invalid_because(
+                key,
+                &format!("must be {min} to {max} characters long"),
+            )),
+            v => Ok(v),
+        }
+    }
+
     /// An optional boolean sent as `true`/`false` (any case).
     pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
         match self.get(key) {

@@ -21,7 +21,8 @@ fn not_found(path: String) -> ApiError {
 }
 
 /// The `rate_hits` keys a send counts against (with their bucket's interval), or
-/// 20429 if a bucket is full.
+/// 20429 if a bucket is full. Its `Retry-After` is when every full bucket has
+/// room again, so a retry then goes through.
 pub(crate) fn rate_limit_keys(
     db: &Db,
     now: i64,
@@ -32,6 +33,7 @@ pub(crate) fn rate_limit_keys(
         return Ok(Vec::new());
     };
     let mut keys = Vec::new();
+    let mut full: Option<(i64, &str)> = None;
     for (name, value) in limits {
         let value = match value {
             Value::String(s) => s,
@@ -51,18 +53,30 @@ pub(crate) fn rate_limit_keys(
         {
             let k = key(&bucket.sid, &value);
             let window_start = now - bucket.interval;
-            let hits: Vec<i64> = db.rate_hits.get(&k).map_or_else(Vec::new, |h| {
+            let mut hits: Vec<i64> = db.rate_hits.get(&k).map_or_else(Vec::new, |h| {
                 h.iter().copied().filter(|&t| t > window_start).collect()
             });
-            if hits.len() as i64 >= bucket.max {
-                let oldest = hits.iter().min().copied().unwrap_or(now);
-                return Err(ApiError::from(TOO_MANY_REQUESTS)
-                    .rate_limited(&limit.unique_name, oldest + bucket.interval - now));
+            // Room for one more once all but `max - 1` hits left the window (a
+            // bucket whose `Max` was lowered may be over by more than one).
+            let over = hits.len() as i64 - bucket.max;
+            if over >= 0 {
+                hits.sort_unstable();
+                let frees_at = hits
+                    .get(usize::try_from(over).unwrap_or(usize::MAX))
+                    .map_or(now, |&t| t + bucket.interval);
+                if full.is_none_or(|(at, _)| frees_at > at) {
+                    full = Some((frees_at, &limit.unique_name));
+                }
             }
             keys.push((k, bucket.interval));
         }
     }
-    Ok(keys)
+    match full {
+        Some((frees_at, limit)) => {
+            Err(ApiError::from(TOO_MANY_REQUESTS).rate_limited(limit, frees_at - now))
+        }
+        None => Ok(keys),
+    }
 }
 
 fn valid_unique_name(name: &str) -> bool {
@@ -183,6 +197,20 @@ fn bucket<'a>(db: &'a Db, sid: &str, rsid: &str, bsid: &str) -> Result<&'a Bucke
         .ok_or_else(|| not_found(format!("/Services/{sid}/RateLimits/{rsid}/Buckets/{bsid}")))
 }
 
+/// 60211 if another Bucket of the Rate Limit already counts over `interval`.
+fn interval_free(db: &Db, rsid: &str, interval: i64, except: Option<&str>) -> Result<(), ApiError> {
+    if db.buckets.values().any(|b| {
+        b.rate_limit_sid == rsid && b.interval == interval && Some(b.sid.as_str()) != except
+    }) {
+        return Err(ApiError::new(
+            409,
+            60211,
+            "A Bucket with this Interval already exists for the Rate Limit",
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) async fn create_bucket(
     State(app): State<App>,
     Path((sid, rsid)): Path<(String, String)>,
@@ -195,17 +223,7 @@ pub(crate) async fn create_bucket(
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
         rate_limit(db, &sid, &rsid)?;
-        if db
-            .buckets
-            .values()
-            .any(|b| b.rate_limit_sid == rsid && b.interval == interval)
-        {
-            return Err(ApiError::new(
-                409,
-                60211,
-                "A Bucket with this Interval already exists for the Rate Limit",
-            ));
-        }
+        interval_free(db, &rsid, interval, None)?;
         let b = Bucket {
             seq: db.seq(),
             sid: new_sid("BL"),
@@ -264,6 +282,9 @@ pub(crate) async fn update_bucket(
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
         bucket(db, &sid, &rsid, &bsid)?;
+        if let Some(interval) = interval {
+            interval_free(db, &rsid, interval, Some(&bsid))?;
+        }
         let b = db
             .buckets
             .get_mut(&bsid)
@@ -288,12 +309,25 @@ pub(crate) async fn delete_bucket(
     .await
 }
 
+/// A country as configurations are kept under it: `US` for `us`, `all` for `ALL`.
+fn normal_country(country: &str) -> String {
+    if country.eq_ignore_ascii_case("all") {
+        "all".into()
+    } else {
+        country.to_ascii_uppercase()
+    }
+}
+
+fn configuration_key(sid: &str, country: &str) -> String {
+    key(sid, &normal_country(country))
+}
+
 fn country_code(req: &Req) -> Result<String, ApiError> {
     let country = req.required("Country")?;
-    let ok = country == "all"
+    let ok = country.eq_ignore_ascii_case("all")
         || (country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic()));
     if ok {
-        Ok(country.to_ascii_uppercase().replace("ALL", "all"))
+        Ok(normal_country(country))
     } else {
         Err(ApiError::invalid_because(
             "Country",
@@ -374,7 +408,7 @@ pub(crate) async fn fetch_messaging_configuration(
     app.read(|db, _| {
         let m = db
             .messaging_configurations
-            .get(&key(&sid, &country))
+            .get(&configuration_key(&sid, &country))
             .ok_or_else(|| configuration_missing(&sid, &country))?;
         Ok(ok(m.wire(&ctx)))
     })
@@ -390,7 +424,7 @@ pub(crate) async fn update_messaging_configuration(
     app.write(|db, now| {
         let m = db
             .messaging_configurations
-            .get_mut(&key(&sid, &country))
+            .get_mut(&configuration_key(&sid, &country))
             .ok_or_else(|| configuration_missing(&sid, &country))?;
         m.messaging_service_sid = messaging_service_sid;
         m.updated = now;
@@ -405,7 +439,7 @@ pub(crate) async fn delete_messaging_configuration(
 ) -> ApiResult {
     app.write(|db, _| {
         db.messaging_configurations
-            .remove(&key(&sid, &country))
+            .remove(&configuration_key(&sid, &country))
             .ok_or_else(|| configuration_missing(&sid, &country))?;
         Ok(deleted())
     })

@@ -99,7 +99,14 @@ fn apply_service(s: &mut Service, req: &Req) -> Result<(), ApiError> {
     }
     let origins = req.all("Passkeys.RelyingParty.Origins");
     if !origins.is_empty() {
-        s.passkeys_rp_origins = origins.into_iter().map(str::to_owned).collect();
+        // The spec's "split by `,`": one value may hold several origins.
+        s.passkeys_rp_origins = origins
+            .into_iter()
+            .flat_map(|o| o.split(','))
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned)
+            .collect();
     }
     if let Some(v) = req.int("Totp.TimeStep", 20, 60)? {
         s.totp_time_step = Some(v);
@@ -722,7 +729,8 @@ pub(crate) async fn check_verification(
             ));
         }
     };
-    let code = req.text("Code");
+    // Refused before it costs one of the verification's checks.
+    let code = req.text_sized("Code", 4, 10)?;
     app.write(|db, now| {
         service(db, &sid)?;
         let v = pending_mut(db, now, &sid, &target)

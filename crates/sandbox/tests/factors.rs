@@ -287,6 +287,10 @@ async fn totp_attempt_limits_and_expiry() {
     let factor = format!("{base}/Factors/{}", created.str("sid"));
     let sixth = five_wrong_codes_then(&api, &factor, "unverified").await;
     assert_eq!((sixth.status, sixth.code()), (429, 60310));
+    assert!(
+        !sixth.headers.contains_key("retry-after"),
+        "waiting does not lift a final limit"
+    );
 
     let second = totp_factor(&api, &base, "g", secret).await;
     let factor = format!("{base}/Factors/{}", second.str("sid"));
@@ -306,6 +310,7 @@ async fn totp_attempt_limits_and_expiry() {
     let path = format!("{base}/Challenges/{}", challenge.str("sid"));
     let sixth = five_wrong_codes_then(&api, &path, "pending").await;
     assert_eq!(sixth.code(), 60308);
+    assert!(!sixth.headers.contains_key("retry-after"));
 
     let challenge = api
         .post(
@@ -335,4 +340,70 @@ async fn totp_attempt_limits_and_expiry() {
         .unwrap()
         .as_secs();
     assert!(sandbox_now(&api).await.abs_diff(real) <= 2);
+}
+
+#[tokio::test]
+async fn the_factors_apis_answer_in_their_own_codes() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let base = format!("/v2/Services/{va}/Entities/user-0001");
+    let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    let factor = totp_factor(&api, &base, "f", secret).await;
+    let fsid = factor.str("sid");
+
+    // Not found: 60392 entity, 60390 factor, 60391 challenge (not the generic 20404).
+    let unknown = format!("/v2/Services/{va}/Entities/user-0002");
+    for (path, code) in [
+        (unknown.clone(), 60392),
+        (format!("{unknown}/Factors"), 60392),
+        (format!("{base}/Factors/YF{}", "0".repeat(32)), 60390),
+        (format!("{base}/Challenges/YC{}", "0".repeat(32)), 60391),
+    ] {
+        let reply = api.get(&path).await;
+        assert_eq!((reply.status, reply.code()), (404, code), "{path}");
+    }
+    // An identity that cannot be one is a bad request, on every path.
+    for path in [
+        format!("/v2/Services/{va}/Entities/bad"),
+        format!("/v2/Services/{va}/Entities/bad/Factors/{fsid}"),
+    ] {
+        let reply = api.get(&path).await;
+        assert_eq!((reply.status, reply.code()), (400, 60306), "{path}");
+    }
+
+    // A TOTP AuthPayload is 3 to 8 characters (the spec): a longer one is refused
+    // as invalid, not counted as a wrong code.
+    let now = sandbox_now(&api).await;
+    let factor_path = format!("{base}/Factors/{fsid}");
+    api.post(&factor_path, &[("AuthPayload", &code(secret, now))])
+        .await;
+    let challenge = api
+        .post(
+            &format!("{base}/Challenges"),
+            &[("FactorSid", &fsid), ("AuthPayload", "123456789")],
+        )
+        .await;
+    assert_eq!((challenge.status, challenge.code()), (400, 60306));
+    assert!(challenge.str("message").contains("AuthPayload"));
+    let challenge = api
+        .post(&format!("{base}/Challenges"), &[("FactorSid", &fsid)])
+        .await;
+    let path = format!("{base}/Challenges/{}", challenge.str("sid"));
+    for _ in 0..6 {
+        let short = api.post(&path, &[("AuthPayload", "12")]).await;
+        assert_eq!((short.status, short.code()), (400, 60306));
+    }
+    let now = sandbox_now(&api).await;
+    let answered = api
+        .post(&path, &[("AuthPayload", &code(secret, now))])
+        .await;
+    assert_eq!(answered.str("status"), "approved", "{}", answered.body);
+
+    // Passkeys are not emulated: said in Twilio's words, not a 404.
+    for op in ["Factors", "VerifyFactor", "Challenges", "ApproveChallenge"] {
+        let reply = api
+            .post(&format!("/v2/Services/{va}/Passkeys/{op}"), &[])
+            .await;
+        assert_eq!((reply.status, reply.code()), (403, 60204), "{op}");
+    }
 }

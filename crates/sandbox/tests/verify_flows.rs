@@ -125,6 +125,10 @@ async fn sixth_send_is_60203_and_sixth_check_is_60202() {
     }
     let sixth = api.check(&va, to, "000000").await;
     assert_eq!((sixth.status, sixth.code()), (429, 60202));
+    assert!(
+        !sixth.headers.contains_key("retry-after"),
+        "no wait reopens a verification out of checks"
+    );
     let after = api.check(&va, to, "000000").await;
     assert_eq!(
         (after.status, after.code()),
