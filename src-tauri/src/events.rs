@@ -85,6 +85,18 @@ pub fn start_code_ticker(app: AppHandle) {
 /// file itself cannot be watched) and has the state catch up after every
 /// change to the vault file. Our own saves are noticed too and found to be
 /// nothing new.
+/// Whether `event` changed the file called `name`. A change, not a read:
+/// catching up reads the vault, and inotify reports that read (open, close)
+/// too, which made a loop that read the vault every 50 ms for as long as the
+/// app ran.
+fn changes_file(event: &notify::Event, name: &std::ffi::OsStr) -> bool {
+    !matches!(event.kind, notify::EventKind::Access(_))
+        && event
+            .paths
+            .iter()
+            .any(|path| path.file_name() == Some(name))
+}
+
 pub fn watch_vault(app: AppHandle, vault: &Path) -> notify::Result<()> {
     let (Some(folder), Some(name)) = (vault.parent(), vault.file_name()) else {
         return Ok(());
@@ -96,16 +108,11 @@ pub fn watch_vault(app: AppHandle, vault: &Path) -> notify::Result<()> {
     std::thread::spawn(move || {
         // The watcher stops when dropped: it lives as long as this thread.
         let _watcher = watcher;
-        let touches_vault = |event: &notify::Result<notify::Event>| {
-            event.as_ref().is_ok_and(|event| {
-                event
-                    .paths
-                    .iter()
-                    .any(|path| path.file_name() == Some(name.as_os_str()))
-            })
+        let changes_vault = |event: &notify::Result<notify::Event>| {
+            event.as_ref().is_ok_and(|event| changes_file(event, &name))
         };
         while let Ok(event) = rx.recv() {
-            if !touches_vault(&event) {
+            if !changes_vault(&event) {
                 continue;
             }
             // One save is several events (create, rename, ...): gather them,
@@ -121,4 +128,36 @@ pub fn watch_vault(app: AppHandle, vault: &Path) -> notify::Result<()> {
         }
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind, RenameMode};
+    use notify::{Event, EventKind};
+
+    use super::changes_file;
+
+    #[test]
+    fn a_read_of_the_vault_is_not_a_change_but_a_save_is() {
+        let vault = std::ffi::OsStr::new("vault.twofold");
+        let on = |kind, file: &str| Event::new(kind).add_path(format!("/data/{file}").into());
+        let read = [
+            EventKind::Access(AccessKind::Open(AccessMode::Read)),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+        ];
+        for kind in read {
+            assert!(!changes_file(&on(kind, "vault.twofold"), vault), "{kind:?}");
+        }
+        // Saves are a temporary file renamed over the vault; other writers may
+        // write in place.
+        let saved = [
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+        ];
+        for kind in saved {
+            assert!(changes_file(&on(kind, "vault.twofold"), vault), "{kind:?}");
+            assert!(!changes_file(&on(kind, "sandbox.json"), vault), "{kind:?}");
+        }
+    }
 }
