@@ -202,7 +202,10 @@ pub(crate) async fn create_factor(
     Path((sid, identity)): Path<(String, String)>,
     req: Req,
 ) -> ApiResult {
-    let friendly_name = req.required("FriendlyName")?.to_owned();
+    req.required("FriendlyName")?;
+    let friendly_name = req
+        .text_sized("FriendlyName", 1, MAX_NAME_CHARS)?
+        .unwrap_or_default();
     match req.required("FactorType")? {
         "totp" => {}
         "push" | "passkeys" => return Err(totp_only_error()),
@@ -226,9 +229,7 @@ pub(crate) async fn create_factor(
         }
         None => BASE32_NOPAD.encode(&rand::random::<[u8; 20]>()),
     };
-    let metadata = req
-        .json_object("Metadata")?
-        .map_or(Value::Null, Value::Object);
+    let metadata = sized_json_object(&req, "Metadata")?.map_or(Value::Null, Value::Object);
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
         let s = service(db, &sid)?.clone();
@@ -323,13 +324,14 @@ pub(crate) async fn update_factor(
     Path((sid, identity, fsid)): Path<(String, String, String)>,
     req: Req,
 ) -> ApiResult {
+    let name = req.text_sized("FriendlyName", 1, MAX_NAME_CHARS)?;
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
         let f = factor_mut(db, &sid, &identity, &fsid)?;
         let mut changed = f.clone();
         apply_factor_config(&mut changed, &req)?;
-        if let Some(name) = req.text("FriendlyName") {
-            changed.friendly_name = name;
+        if let Some(name) = &name {
+            changed.friendly_name = name.clone();
         }
         changed.updated = now;
         let mut verified_now = false;
@@ -426,25 +428,9 @@ pub(crate) async fn create_challenge(
 ) -> ApiResult {
     let fsid = req.required("FactorSid")?.to_owned();
     let auth_payload = totp_payload(&req)?;
-    // Kept as `{label, value}` objects, the only shape `details.fields` can answer with.
-    let fields = req
-        .all("Details.Fields")
-        .into_iter()
-        .map(|f| {
-            serde_json::from_str::<ChallengeField>(f)
-                .ok()
-                .and_then(|f| serde_json::to_value(f).ok())
-                .ok_or_else(|| {
-                    ApiError::invalid_because(
-                        "Details.Fields",
-                        "each must be a JSON object {\"label\":…,\"value\":…}",
-                    )
-                })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let hidden = req
-        .json_object("HiddenDetails")?
-        .map_or(Value::Null, Value::Object);
+    let message = req.text_sized("Details.Message", 1, 256)?;
+    let fields = challenge_fields(&req)?;
+    let hidden = sized_json_object(&req, "HiddenDetails")?.map_or(Value::Null, Value::Object);
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
         let e = entity(db, &sid, &identity)?.clone();
@@ -477,7 +463,7 @@ pub(crate) async fn create_challenge(
             status: "pending".into(),
             responded: None,
             expires,
-            message: req.text("Details.Message"),
+            message,
             fields,
             hidden_details: hidden,
             metadata: Value::Null,
@@ -587,7 +573,7 @@ pub(crate) async fn update_challenge(
     Path((sid, identity, csid)): Path<(String, String, String)>,
     req: Req,
 ) -> ApiResult {
-    let metadata = req.json_object("Metadata")?;
+    let metadata = sized_json_object(&req, "Metadata")?;
     let auth_payload = totp_payload(&req)?;
     let ctx = ctx(&app, &req);
     app.write(|db, now| {
@@ -611,6 +597,50 @@ pub(crate) async fn update_challenge(
         Ok(ok(expire(c, now).wire(&ctx)))
     })
     .await
+}
+
+/// A factor's `FriendlyName`, at most 64 characters (the spec).
+const MAX_NAME_CHARS: usize = 64;
+
+/// `Metadata` and `HiddenDetails`: JSON objects of at most 1,024 characters.
+fn sized_json_object(
+    req: &Req,
+    key: &str,
+) -> Result<Option<serde_json::Map<String, Value>>, ApiError> {
+    if req.get(key).is_some_and(|v| v.chars().count() > 1024) {
+        return Err(ApiError::invalid_because(
+            key,
+            "must be at most 1024 characters",
+        ));
+    }
+    req.json_object(key)
+}
+
+/// `Details.Fields`: at most 20 `{label, value}` objects (the only shape
+/// `details.fields` can answer with), labels up to 36 characters, values up to 128.
+fn challenge_fields(req: &Req) -> Result<Vec<Value>, ApiError> {
+    let fields = req.all("Details.Fields");
+    if fields.len() > 20 {
+        return Err(ApiError::invalid_because(
+            "Details.Fields",
+            "at most 20 fields",
+        ));
+    }
+    fields
+        .into_iter()
+        .map(|f| {
+            serde_json::from_str::<ChallengeField>(f)
+                .ok()
+                .filter(|f| f.label.chars().count() <= 36 && f.value.chars().count() <= 128)
+                .and_then(|f| serde_json::to_value(f).ok())
+                .ok_or_else(|| {
+                    ApiError::invalid_because(
+                        "Details.Fields",
+                        "each must be a JSON object {\"label\":…,\"value\":…}, a label of at most 36 characters and a value of at most 128",
+                    )
+                })
+        })
+        .collect()
 }
 
 /// A challenge's `AuthPayload`: for a TOTP factor, 3 to 8 characters (the spec).

@@ -265,6 +265,21 @@ pub(crate) fn router(app: App) -> Router {
         .route("/v2/Templates", get(resources::list_templates))
         .route("/v2/Forms/{form_type}", get(resources::fetch_form))
         .route("/v2/PhoneNumbers/{number}", get(lookup::fetch_phone_number))
+        .route("/v2/batch/query", post(lookup::not_emulated))
+        .route("/v2/RateLimits", get(lookup::not_emulated))
+        .route(
+            "/v2/RateLimits/Fields/{field}/Bucket/{bucket}",
+            get(lookup::not_emulated)
+                .put(lookup::not_emulated)
+                .delete(lookup::not_emulated),
+        )
+        .route(
+            "/v2/PhoneNumbers/{number}/Overrides/{field}",
+            get(lookup::not_emulated)
+                .post(lookup::not_emulated)
+                .put(lookup::not_emulated)
+                .delete(lookup::not_emulated),
+        )
         .route(
             "/sandbox/outbox",
             get(admin::outbox).delete(admin::clear_outbox),

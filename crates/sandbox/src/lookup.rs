@@ -156,21 +156,22 @@ fn add_package(body: &mut PhoneNumber, name: &str, n: &Number, req: &Req) {
 /// The `identity_match` package: `exact_match` for each input given, and a score
 /// for how many were.
 fn identity_match(req: &Req) -> Value {
+    // The address lines are matched as one: either line given counts.
     let inputs = [
-        ("first_name_match", "FirstName"),
-        ("last_name_match", "LastName"),
-        ("address_lines_match", "AddressLine1"),
-        ("city_match", "City"),
-        ("state_match", "State"),
-        ("postal_code_match", "PostalCode"),
-        ("address_country_match", "AddressCountryCode"),
-        ("national_id_match", "NationalId"),
-        ("date_of_birth_match", "DateOfBirth"),
+        ("first_name_match", &["FirstName"][..]),
+        ("last_name_match", &["LastName"]),
+        ("address_lines_match", &["AddressLine1", "AddressLine2"]),
+        ("city_match", &["City"]),
+        ("state_match", &["State"]),
+        ("postal_code_match", &["PostalCode"]),
+        ("address_country_match", &["AddressCountryCode"]),
+        ("national_id_match", &["NationalId"]),
+        ("date_of_birth_match", &["DateOfBirth"]),
     ];
     let mut out = serde_json::Map::new();
     let mut matched = 0;
-    for (field, param) in inputs {
-        let given = req.get(param).is_some_and(|v| !v.is_empty());
+    for (field, params) in inputs {
+        let given = params.iter().any(|param| req.text(param).is_some());
         matched += i64::from(given);
         out.insert(
             field.into(),
@@ -247,4 +248,17 @@ pub(crate) async fn fetch_phone_number(
     let phone_number = body.phone_number.as_deref().unwrap_or_default();
     body.url = format!("{}/v2/PhoneNumbers/{phone_number}", req.base);
     Ok(ok(body))
+}
+
+/// Lookups' bulk queries, account rate limits and overrides: Twilio's paths, said
+/// to be outside the emulation rather than answered as a mistyped URL.
+pub(crate) async fn not_emulated(uri: axum::http::Uri) -> ApiError {
+    ApiError::new(
+        404,
+        20404,
+        format!(
+            "The requested resource {} is not emulated by the Sandbox: Lookups' bulk queries, rate limits and overrides need Twilio itself",
+            uri.path()
+        ),
+    )
 }

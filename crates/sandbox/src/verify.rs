@@ -408,11 +408,43 @@ pub(crate) async fn create_verification(
     req: Req,
 ) -> ApiResult {
     let target = target(&req)?;
+    check_metadata(&req)?;
     let ctx = ctx(&app, &req);
     let sent = app
         .write(|db, now| send(db, now, &sid, &req, target, &ctx))
         .await?;
     Ok(created(sent))
+}
+
+/// `DeviceIp` and `Tags`, kept by Twilio with the send and checked as the spec
+/// says: "a valid IPv4 or IPv6 address"; "up to 10 tags", keys and values "up to
+/// 128 characters".
+fn check_metadata(req: &Req) -> Result<(), ApiError> {
+    if let Some(ip) = req.get("DeviceIp")
+        && ip.parse::<std::net::IpAddr>().is_err()
+    {
+        return Err(ApiError::invalid_because(
+            "DeviceIp",
+            "must be an IPv4 or IPv6 address",
+        ));
+    }
+    if let Some(tags) = req.json_object("Tags")? {
+        let too_long = |s: &str| s.chars().count() > 128;
+        if tags.len() > 10 {
+            return Err(ApiError::invalid_because("Tags", "holds at most 10 tags"));
+        }
+        let value_too_long = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => too_long(s),
+            other => too_long(&other.to_string()),
+        };
+        if tags.iter().any(|(k, v)| too_long(k) || value_too_long(v)) {
+            return Err(ApiError::invalid_because(
+                "Tags",
+                "keys and values are at most 128 characters",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A service's settings as one send reads them.
@@ -446,6 +478,32 @@ impl SendRules {
                 .unwrap_or_else(|| s.friendly_name.clone()),
         }
     }
+}
+
+/// The locale a send without `Locale` gets: "Locale will automatically resolve
+/// based on phone number country code" (the spec). The Sandbox resolves to the
+/// languages it has messages in, for the countries that speak them; English
+/// elsewhere, and for emails.
+fn locale_of(number: Option<&Number>) -> &'static str {
+    const SPANISH: &[&str] = &[
+        "ES", "MX", "AR", "CO", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN", "PY", "SV",
+        "NI", "CR", "PA", "UY",
+    ];
+    const FRENCH: &[&str] = &["FR", "MC", "SN", "CI", "CM", "ML", "BF", "NE", "TG", "BJ"];
+    const GERMAN: &[&str] = &["DE", "AT", "LI"];
+    const PORTUGUESE: &[&str] = &["PT", "BR", "AO", "MZ", "CV"];
+    let Some(country) = number.and_then(|n| n.country.as_deref()) else {
+        return "en";
+    };
+    [
+        ("es", SPANISH),
+        ("fr", FRENCH),
+        ("de", GERMAN),
+        ("pt", PORTUGUESE),
+    ]
+    .into_iter()
+    .find(|(_, countries)| countries.contains(&country))
+    .map_or("en", |(locale, _)| locale)
 }
 
 /// Sends a code; answers the verification as rendered, serialised by the caller
@@ -549,7 +607,9 @@ fn send(
         hits.retain(|&t| t > now - interval);
         hits.push(now);
     }
-    let locale = req.text("Locale").unwrap_or_else(|| "en".into());
+    let locale = req
+        .text("Locale")
+        .unwrap_or_else(|| locale_of(target.number.as_ref()).into());
     let attempt_channel = match channel.as_str() {
         "rcs" => Some("rbm"),
         // Twilio's Attempts API has no SNA channel.

@@ -399,6 +399,50 @@ async fn the_factors_apis_answer_in_their_own_codes() {
         .await;
     assert_eq!(answered.str("status"), "approved", "{}", answered.body);
 
+    // The spec's size limits, each refused as invalid (60306).
+    let long_name = "n".repeat(65);
+    let long_message = "m".repeat(257);
+    let long_metadata = format!(r#"{{"k":"{}"}}"#, "v".repeat(1030));
+    let field = r#"{"label":"Amount","value":"10"}"#;
+    let too_many_fields: Vec<(&str, &str)> = (0..21).map(|_| ("Details.Fields", field)).collect();
+    let challenges = format!("{base}/Challenges");
+    for (path, form) in [
+        (
+            factor_path.clone(),
+            vec![("FriendlyName", long_name.as_str())],
+        ),
+        (
+            format!("{base}/Factors"),
+            vec![("FactorType", "totp"), ("FriendlyName", long_name.as_str())],
+        ),
+        (
+            challenges.clone(),
+            vec![
+                ("FactorSid", fsid.as_str()),
+                ("Details.Message", long_message.as_str()),
+            ],
+        ),
+        (
+            challenges.clone(),
+            vec![
+                ("FactorSid", fsid.as_str()),
+                ("HiddenDetails", long_metadata.as_str()),
+            ],
+        ),
+        (
+            challenges.clone(),
+            [vec![("FactorSid", fsid.as_str())], too_many_fields].concat(),
+        ),
+    ] {
+        let refused = api.post(&path, &form).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (400, 60306),
+            "{path} {}",
+            refused.body
+        );
+    }
+
     // Passkeys are not emulated: said in Twilio's words, not a 404.
     for op in ["Factors", "VerifyFactor", "Challenges", "ApproveChallenge"] {
         let reply = api

@@ -108,6 +108,14 @@ async fn a_national_number_is_looked_up_as_north_american_by_default() {
     );
     let french = api.get("/v2/PhoneNumbers/0612345678?CountryCode=FR").await;
     assert_eq!(french.str("phone_number"), "+33612345678");
+    // identity_match: the second address line alone counts for the address lines.
+    let matched = api
+        .get("/v2/PhoneNumbers/+14155552671?Fields=identity_match&AddressLine2=Apt%201")
+        .await;
+    assert_eq!(
+        matched.body["identity_match"]["address_lines_match"],
+        "exact_match"
+    );
 }
 
 #[tokio::test]
@@ -154,4 +162,97 @@ async fn origins_split_by_commas_and_country_paths_in_any_case() {
         204
     );
     assert_eq!(api.get(&format!("{configurations}/US")).await.status, 404);
+}
+
+#[tokio::test]
+async fn a_send_without_locale_speaks_the_numbers_language() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let path = format!("/v2/Services/{va}/Verifications");
+    for (to, locale, words) in [
+        ("+34612345678", "es", "Tu código"),
+        ("+5511961234567", "pt", "O seu código"),
+        ("+14155550141", "en", "verification code is"),
+    ] {
+        assert_eq!(
+            post_status(&api, &path, &[("To", to), ("Channel", "sms")]).await,
+            201
+        );
+        let outbox = api
+            .get(&format!("/sandbox/outbox?To={}", to.replace('+', "%2B")))
+            .await;
+        let message = &outbox.body["messages"][0];
+        assert_eq!(message["locale"], locale, "{to}: {message}");
+        assert!(
+            message["body"].as_str().unwrap().contains(words),
+            "{message}"
+        );
+    }
+    // Asked for, a locale wins over the number's.
+    let to = "+34612345679";
+    let form = [("To", to), ("Channel", "sms"), ("Locale", "en")];
+    assert_eq!(post_status(&api, &path, &form).await, 201);
+    let outbox = api.get("/sandbox/outbox?To=%2B34612345679").await;
+    assert_eq!(outbox.body["messages"][0]["locale"], "en");
+}
+
+#[tokio::test]
+async fn device_ip_and_tags_are_checked_as_the_spec_says() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let path = format!("/v2/Services/{va}/Verifications");
+    let send = |extra: (&'static str, String)| {
+        let (api, path) = (&api, &path);
+        async move {
+            api.post(
+                path,
+                &[
+                    ("To", "+14155550151"),
+                    ("Channel", "sms"),
+                    (extra.0, &extra.1),
+                ],
+            )
+            .await
+        }
+    };
+    let many: serde_json::Map<String, serde_json::Value> =
+        (0..11).map(|n| (format!("k{n}"), "v".into())).collect();
+    for (bad, param) in [
+        (("DeviceIp", "10.0.0.300".to_owned()), "DeviceIp"),
+        (("Tags", serde_json::to_string(&many).unwrap()), "Tags"),
+        (
+            ("Tags", format!(r#"{{"k":"{}"}}"#, "v".repeat(129))),
+            "Tags",
+        ),
+    ] {
+        let refused = send(bad).await;
+        assert_eq!((refused.status, refused.code()), (400, 60200), "{param}");
+        assert!(refused.str("message").contains(param));
+    }
+    for good in [
+        ("DeviceIp", "2001:db8::1".to_owned()),
+        ("Tags", r#"{"campaign":"spring","attempt":2}"#.to_owned()),
+    ] {
+        assert_eq!(send(good).await.status, 201);
+    }
+}
+
+#[tokio::test]
+async fn lookups_operations_the_sandbox_lacks_say_so() {
+    let (_sandbox, api) = start().await;
+    for reply in [
+        api.post("/v2/batch/query", &[]).await,
+        api.get("/v2/RateLimits").await,
+        api.get("/v2/RateLimits/Fields/line_type_intelligence/Bucket/free")
+            .await,
+        api.get("/v2/PhoneNumbers/+14155552671/Overrides/line_type_intelligence")
+            .await,
+    ] {
+        assert_eq!((reply.status, reply.code()), (404, 20404));
+        assert!(
+            reply.str("message").contains("not emulated"),
+            "{}",
+            reply.body
+        );
+    }
 }
