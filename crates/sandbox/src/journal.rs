@@ -460,11 +460,16 @@ mod tests {
 
     /// Makes one change the way `App::write` does and appends its line.
     fn change(state: &mut State, journal: &mut Journal, f: impl FnOnce(&mut State)) {
+        append_change(state, journal, f);
+        journal.fold_when_due().unwrap();
+    }
+
+    /// A change whose line is appended, with no fold started or put in place.
+    fn append_change(state: &mut State, journal: &mut Journal, f: impl FnOnce(&mut State)) {
         f(state);
         assert!(state.end_write(), "a change makes a line");
         let lines = state.take_journal_lines();
         journal.append(&lines).unwrap();
-        journal.fold_when_due().unwrap();
     }
 
     fn reopen(path: &Path) -> State {
@@ -534,7 +539,8 @@ mod tests {
         assert!(!restarted.pending.contains_key("torn"));
     }
 
-    /// Changes until a fold is under way, then two more that go in after it.
+    /// Changes until a fold is under way, then two more that go in after it
+    /// (appended only: the fold stays under way, whether or not it finished).
     fn changes_across_a_fold(state: &mut State, journal: &mut Journal) {
         let mut n = 0;
         while journal.folder.running.is_none() {
@@ -544,7 +550,7 @@ mod tests {
             });
         }
         for n in 0..2 {
-            change(state, journal, |s| {
+            append_change(state, journal, |s| {
                 s.pending.insert(format!("after{n}"), format!("VE{n}"));
             });
         }
