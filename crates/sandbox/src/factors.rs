@@ -426,7 +426,8 @@ pub(crate) async fn create_challenge(
     Path((sid, identity)): Path<(String, String)>,
     req: Req,
 ) -> ApiResult {
-    let fsid = req.required("FactorSid")?.to_owned();
+    req.required("FactorSid")?;
+    let fsid = req.sid("FactorSid", "YF")?.unwrap_or_default().to_owned();
     let auth_payload = totp_payload(&req)?;
     let message = req.text_sized("Details.Message", 1, 256)?;
     let fields = challenge_fields(&req)?;

@@ -72,6 +72,17 @@ impl Req {
         }
     }
 
+    /// An optional SID with this two-letter prefix (the spec's `^XX[0-9a-fA-F]{32}$`).
+    pub fn sid(&self, key: &str, prefix: &str) -> Result<Option<&str>, ApiError> {
+        match self.get(key).filter(|v| !v.is_empty()) {
+            Some(v) if !crate::sid::is_sid(v, prefix) => Err(ApiError::invalid_because(
+                key,
+                &format!("must be {prefix} followed by 32 hex digits"),
+            )),
+            v => Ok(v),
+        }
+    }
+
     /// An optional boolean sent as `true`/`false` (any case).
     pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
         match self.get(key) {

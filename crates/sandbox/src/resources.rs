@@ -337,15 +337,11 @@ fn country_code(req: &Req) -> Result<String, ApiError> {
 }
 
 fn messaging_sid(req: &Req) -> Result<String, ApiError> {
-    let sid = req.required("MessagingServiceSid")?;
-    if crate::sid::is_sid(sid, "MG") {
-        Ok(sid.to_owned())
-    } else {
-        Err(ApiError::invalid_because(
-            "MessagingServiceSid",
-            "must be MG followed by 32 hex digits",
-        ))
-    }
+    req.required("MessagingServiceSid")?;
+    Ok(req
+        .sid("MessagingServiceSid", "MG")?
+        .unwrap_or_default()
+        .to_owned())
 }
 
 pub(crate) async fn create_messaging_configuration(

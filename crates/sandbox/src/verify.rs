@@ -89,6 +89,14 @@ fn apply_service(s: &mut Service, req: &Req) -> Result<(), ApiError> {
             &mut s.passkeys_user_verification,
         ),
     ];
+    for (name, prefix) in [
+        ("Push.ApnCredentialSid", "CR"),
+        ("Push.FcmCredentialSid", "CR"),
+        ("DefaultTemplateSid", "HJ"),
+        ("Whatsapp.MsgServiceSid", "MG"),
+    ] {
+        req.sid(name, prefix)?;
+    }
     for (name, slot) in texts {
         if let Some(v) = req.text(name) {
             *slot = Some(v);
@@ -409,6 +417,7 @@ pub(crate) async fn create_verification(
 ) -> ApiResult {
     let target = target(&req)?;
     check_metadata(&req)?;
+    req.sid("TemplateSid", "HJ")?;
     let ctx = ctx(&app, &req);
     let sent = app
         .write(|db, now| send(db, now, &sid, &req, target, &ctx))
@@ -778,6 +787,7 @@ pub(crate) async fn check_verification(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
+    req.sid("VerificationSid", "VE")?;
     let target = match (req.text("VerificationSid"), req.text("To")) {
         (Some(vsid), _) => vsid,
         (None, Some(to)) => phone::analyse(&to, None).map_or(to, |n| n.e164),

@@ -256,3 +256,58 @@ async fn lookups_operations_the_sandbox_lacks_say_so() {
         );
     }
 }
+
+#[tokio::test]
+async fn sids_are_checked_against_the_specs_patterns() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let bad_sid = |prefix: &str| format!("{prefix}{}", "z".repeat(32));
+    let cr = bad_sid("CR");
+    let hj = bad_sid("HJ");
+    let ve = bad_sid("VE");
+    for (path, form, param) in [
+        (
+            "/v2/Services".to_owned(),
+            vec![
+                ("FriendlyName", "S"),
+                ("Push.ApnCredentialSid", cr.as_str()),
+            ],
+            "Push.ApnCredentialSid",
+        ),
+        (
+            format!("/v2/Services/{va}"),
+            vec![("DefaultTemplateSid", hj.as_str())],
+            "DefaultTemplateSid",
+        ),
+        (
+            format!("/v2/Services/{va}/Verifications"),
+            vec![
+                ("To", "+14155550161"),
+                ("Channel", "sms"),
+                ("TemplateSid", hj.as_str()),
+            ],
+            "TemplateSid",
+        ),
+        (
+            format!("/v2/Services/{va}/VerificationCheck"),
+            vec![("VerificationSid", ve.as_str()), ("Code", "123456")],
+            "VerificationSid",
+        ),
+    ] {
+        let refused = api.post(&path, &form).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (400, 60200),
+            "{param}: {}",
+            refused.body
+        );
+        assert!(refused.str("message").contains(param));
+    }
+    let challenge = api
+        .post(
+            &format!("/v2/Services/{va}/Entities/user-0001/Challenges"),
+            &[("FactorSid", "YF-not-a-sid")],
+        )
+        .await;
+    assert_eq!((challenge.status, challenge.code()), (400, 60306));
+}
