@@ -418,6 +418,10 @@ impl Attempt {
             "expired" => "expired",
             _ => "unconfirmed",
         };
+        // The carrier fields of Twilio's example, from the numbering plan as
+        // Lookups answers them: worked out when read, so a send stores nothing more.
+        let number = crate::phone::analyse(self.to(), None).ok();
+        let number = number.as_ref();
         wire::VerificationAttempt {
             sid: Some(self.sid().to_owned()),
             account_sid: ctx.account_sid(),
@@ -443,6 +447,9 @@ impl Attempt {
                 "country": self.country(),
                 "code_length": self.code_length,
                 "locale": self.locale(),
+                "mcc": number.and_then(crate::lookup::mobile_country_code),
+                "mnc": number.and_then(crate::lookup::mobile_network_code),
+                "carrier": number.map(crate::lookup::carrier_name),
             })),
             url: ctx.url(format_args!("/v2/Attempts/{}", self.sid())),
         }

@@ -311,3 +311,21 @@ async fn sids_are_checked_against_the_specs_patterns() {
         .await;
     assert_eq!((challenge.status, challenge.code()), (400, 60306));
 }
+
+#[tokio::test]
+async fn attempts_name_the_carrier_as_twilios_example_does() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    assert_eq!(api.send_code(&va, "+14155550171", "sms").await.status, 201);
+    let attempts = api.get("/v2/Attempts?ChannelData.To=%2B14155550171").await;
+    let data = &attempts.body["attempts"][0]["channel_data"];
+    assert_eq!(
+        (&data["mcc"], &data["mnc"], &data["carrier"]),
+        (
+            &"310".into(),
+            &"001".into(),
+            &"Twofold Sandbox Mobile".into()
+        ),
+        "{data}"
+    );
+}
