@@ -51,8 +51,10 @@ test("send and check limits, cancel and approve", async () => {
   for (let i = 0; i < 5; i++) await verifications.create({ to, channel: "sms" });
   await rejects(verifications.create({ to, channel: "sms" }), 429, 60203);
   const checks = client.verify.v2.services(service.sid).verificationChecks;
-  for (let i = 0; i < 5; i++) assert.equal((await checks.create({ to, code: "123" })).status, "pending");
-  await rejects(checks.create({ to, code: "123" }), 429, 60202);
+  // Shorter than the spec's 4 characters: refused, and no check is spent on it.
+  await rejects(checks.create({ to, code: "123" }), 400, 60200);
+  for (let i = 0; i < 5; i++) assert.equal((await checks.create({ to, code: "0000000" })).status, "pending");
+  await rejects(checks.create({ to, code: "0000000" }), 429, 60202);
 
   const a = await verifications.create({ to: mobileNumber(), channel: "call" });
   const canceled = await verifications(a.sid).update({ status: "canceled" });
