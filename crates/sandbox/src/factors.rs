@@ -202,10 +202,9 @@ pub(crate) async fn create_factor(
     Path((sid, identity)): Path<(String, String)>,
     req: Req,
 ) -> ApiResult {
-    req.required("FriendlyName")?;
     let friendly_name = req
         .text_sized("FriendlyName", 1, MAX_NAME_CHARS)?
-        .unwrap_or_default();
+        .ok_or_else(|| Req::missing("FriendlyName"))?;
     match req.required("FactorType")? {
         "totp" => {}
         "push" | "passkeys" => return Err(totp_only_error()),
@@ -426,8 +425,10 @@ pub(crate) async fn create_challenge(
     Path((sid, identity)): Path<(String, String)>,
     req: Req,
 ) -> ApiResult {
-    req.required("FactorSid")?;
-    let fsid = req.sid("FactorSid", "YF")?.unwrap_or_default().to_owned();
+    let fsid = req
+        .sid("FactorSid", "YF")?
+        .ok_or_else(|| Req::missing("FactorSid"))?
+        .to_owned();
     let auth_payload = totp_payload(&req)?;
     let message = req.text_sized("Details.Message", 1, 256)?;
     let fields = challenge_fields(&req)?;

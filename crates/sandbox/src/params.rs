@@ -41,14 +41,18 @@ impl Req {
 
     /// A value that must be present and non-empty.
     pub fn required(&self, key: &str) -> Result<&str, ApiError> {
-        match self.get(key) {
-            Some(v) if !v.is_empty() => Ok(v),
-            _ => Err(ApiError::new(
-                400,
-                20001,
-                format!("Missing required parameter {key} in the post body"),
-            )),
-        }
+        self.get(key)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| Self::missing(key))
+    }
+
+    /// 20001: a required parameter is absent or empty.
+    pub fn missing(key: &str) -> ApiError {
+        ApiError::new(
+            400,
+            20001,
+            format!("Missing required parameter {key} in the post body"),
+        )
     }
 
     /// An optional non-empty string.

@@ -337,11 +337,9 @@ fn country_code(req: &Req) -> Result<String, ApiError> {
 }
 
 fn messaging_sid(req: &Req) -> Result<String, ApiError> {
-    req.required("MessagingServiceSid")?;
-    Ok(req
-        .sid("MessagingServiceSid", "MG")?
-        .unwrap_or_default()
-        .to_owned())
+    req.sid("MessagingServiceSid", "MG")?
+        .map(str::to_owned)
+        .ok_or_else(|| Req::missing("MessagingServiceSid"))
 }
 
 pub(crate) async fn create_messaging_configuration(

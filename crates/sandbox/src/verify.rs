@@ -150,16 +150,9 @@ pub(crate) async fn create_service(State(app): State<App>, req: Req) -> ApiResul
 /// optional fixed `Sid` so QA setups can name it in their configuration.
 pub(crate) async fn seed_service(app: &App, req: &Req) -> Result<(), ApiError> {
     req.required("FriendlyName")?;
-    let sid = match req.text("Sid") {
-        Some(sid) if crate::sid::is_sid(&sid, "VA") => sid,
-        Some(_) => {
-            return Err(ApiError::invalid_because(
-                "Sid",
-                "must be VA followed by 32 hex digits",
-            ));
-        }
-        None => new_sid("VA"),
-    };
+    let sid = req
+        .sid("Sid", "VA")?
+        .map_or_else(|| new_sid("VA"), str::to_owned);
     app.write(|db, now| {
         let s = new_service(db, now, sid, req)?;
         db.services.insert(s.sid.clone(), s);
@@ -787,9 +780,8 @@ pub(crate) async fn check_verification(
     req: Req,
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
-    req.sid("VerificationSid", "VE")?;
-    let target = match (req.text("VerificationSid"), req.text("To")) {
-        (Some(vsid), _) => vsid,
+    let target = match (req.sid("VerificationSid", "VE")?, req.text("To")) {
+        (Some(vsid), _) => vsid.to_owned(),
         (None, Some(to)) => phone::analyse(&to, None).map_or(to, |n| n.e164),
         (None, None) => {
             return Err(ApiError::new(
