@@ -1,0 +1,60 @@
+// Locking on minimise. Xvfb alone has no window manager, and without one a
+// window cannot be minimised (iconifying is a request to the WM), so this file
+// runs Openbox on the test display for its own tests and stops it after them;
+// the other files keep an undecorated, unmanaged window.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { appWithKeyringVault } from "./harness.mjs";
+import { waitFor } from "./webdriver.mjs";
+
+let windowManager;
+
+/** Whether a window manager has announced itself on the display (EWMH). */
+function windowManagerRunning() {
+  try {
+    return /window id #/.test(execFileSync("xprop", ["-root", "_NET_SUPPORTING_WM_CHECK"], { encoding: "utf8" }));
+  } catch {
+    return false;
+  }
+}
+
+before(async () => {
+  windowManager = spawn("true", [], { stdio: "ignore" });
+  //X
+});
+
+after(() => windowManager?.kill());
+
+const fixture = appWithKeyringVault();
+
+/** Minimises the app's window as its title bar's button would. */
+function minimise() {
+  const ids = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Twofold$"], { encoding: "utf8" }).trim();
+  for (const id of ids.split("\n")) execFileSync("xdotool", ["windowminimize", id]);
+}
+
+async function openSettings() {
+  await (await fixture.app.waitFind('a[href="#settings"]')).click();
+  await fixture.app.waitFind("#vault-title");
+}
+
+test("minimising leaves the vault open until Settings says to lock on minimise", async () => {
+  await openSettings();
+  const setting = await fixture.app.find("#lock-on-minimise");
+  assert.equal(await setting.property("checked"), false, "off by default");
+  minimise();
+  // A minimise is handled within milliseconds when it locks (below); give it ample time.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal((await fixture.app.findAll("#unlock-title")).length, 0);
+
+  await fixture.restart();
+  await openSettings();
+  await (await fixture.app.find("#lock-on-minimise")).click();
+  await waitFor("the setting to be on", () => fixture.app.find("#lock-on-minimise").then((box) => box.property("checked")));
+  minimise();
+  await fixture.app.waitFind("#unlock-title", 10_000);
+  assert.match(await (await fixture.app.find(".lock-notice")).text(), /minimised/);
+  assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
+});
