@@ -21,18 +21,36 @@ function windowManagerRunning() {
 }
 
 before(async () => {
-  windowManager = spawn("true", [], { stdio: "ignore" });
-  //X
+  windowManager = spawn("openbox", ["--sm-disable"], { stdio: "ignore" });
+  await waitFor("Openbox to manage the display", () => windowManagerRunning());
 });
 
 after(() => windowManager?.kill());
 
 const fixture = appWithKeyringVault();
 
-/** Minimises the app's window as its title bar's button would. */
-function minimise() {
-  const ids = execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Twofold$"], { encoding: "utf8" }).trim();
-  for (const id of ids.split("\n")) execFileSync("xdotool", ["windowminimize", id]);
+/** The X ids of the app's mapped (so not minimised) windows. */
+function appWindows() {
+  try {
+    return execFileSync("xdotool", ["search", "--onlyvisible", "--name", "^Twofold$"], { encoding: "utf8" }).trim().split("\n");
+  } catch {
+    return []; // xdotool exits 1 when nothing matches
+  }
+}
+
+const iconic = (id) => /Iconic/.test(execFileSync("xprop", ["-id", id, "WM_STATE"], { encoding: "utf8" }));
+
+/**
+ * Minimises the app's window as its title bar's button would, and waits until
+ * Openbox has done it. A request sent before Openbox took the new window on is
+ * lost, so it is sent again until the window is iconic.
+ */
+async function minimise() {
+  const ids = await waitFor("the app's window", () => appWindows().length > 0 && appWindows());
+  await waitFor("the window minimised by Openbox", () => {
+    for (const id of ids) if (!iconic(id)) execFileSync("xdotool", ["windowminimize", id]);
+    return ids.every(iconic);
+  });
 }
 
 async function openSettings() {
@@ -44,7 +62,7 @@ test("minimising leaves the vault open until Settings says to lock on minimise",
   await openSettings();
   const setting = await fixture.app.find("#lock-on-minimise");
   assert.equal(await setting.property("checked"), false, "off by default");
-  minimise();
+  await minimise();
   // A minimise is handled within milliseconds when it locks (below); give it ample time.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   assert.equal((await fixture.app.findAll("#unlock-title")).length, 0);
@@ -53,7 +71,7 @@ test("minimising leaves the vault open until Settings says to lock on minimise",
   await openSettings();
   await (await fixture.app.find("#lock-on-minimise")).click();
   await waitFor("the setting to be on", () => fixture.app.find("#lock-on-minimise").then((box) => box.property("checked")));
-  minimise();
+  await minimise();
   await fixture.app.waitFind("#unlock-title", 10_000);
   assert.match(await (await fixture.app.find(".lock-notice")).text(), /minimised/);
   assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
