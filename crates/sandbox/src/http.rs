@@ -164,30 +164,14 @@ pub(crate) fn router(app: App) -> Router {
             get(factors::fetch_challenge).post(factors::update_challenge),
         )
         .route(
-            "/v2/Services/{sid}/Entities/{identity}/Challenges/{csid}/Notifications",
-            post(factors::totp_only),
-        )
-        .route("/v2/Services/{sid}/AccessTokens", post(factors::totp_only))
-        .route(
-            "/v2/Services/{sid}/Passkeys/Factors",
-            post(factors::totp_only),
-        )
-        .route(
-            "/v2/Services/{sid}/Passkeys/VerifyFactor",
-            post(factors::totp_only),
-        )
-        .route(
-            "/v2/Services/{sid}/Passkeys/Challenges",
-            post(factors::totp_only),
-        )
-        .route(
-            "/v2/Services/{sid}/Passkeys/ApproveChallenge",
-            post(factors::totp_only),
-        )
-        .route(
             "/v2/Services/{sid}/AccessTokens/{tsid}",
             get(factors::totp_only),
-        )
+        );
+    let factors_api = PUSH_AND_PASSKEY_POSTS
+        .into_iter()
+        .fold(factors_api, |api, path| {
+            api.route(path, post(factors::totp_only))
+        })
         .route_layer(middleware::map_response(invalid_request_on_factors_api));
     let api = Router::new()
         .merge(factors_api)
@@ -323,6 +307,17 @@ pub(crate) fn router(app: App) -> Router {
         .merge(api)
         .with_state(app)
 }
+
+/// The operations of push and passkey factors that create something: the
+/// Sandbox emulates TOTP factors only, and answers these 60204.
+const PUSH_AND_PASSKEY_POSTS: [&str; 6] = [
+    "/v2/Services/{sid}/Entities/{identity}/Challenges/{csid}/Notifications",
+    "/v2/Services/{sid}/AccessTokens",
+    "/v2/Services/{sid}/Passkeys/Factors",
+    "/v2/Services/{sid}/Passkeys/VerifyFactor",
+    "/v2/Services/{sid}/Passkeys/Challenges",
+    "/v2/Services/{sid}/Passkeys/ApproveChallenge",
+];
 
 /// The Entities, Factors and Challenges APIs call a bad parameter 60306,
 /// "Invalid Request" (twilio.com/docs/api/errors/60306), where the rest of

@@ -383,8 +383,7 @@ async fn the_factors_apis_answer_in_their_own_codes() {
             &[("FactorSid", &fsid), ("AuthPayload", "123456789")],
         )
         .await;
-    assert_eq!((challenge.status, challenge.code()), (400, 60306));
-    assert!(challenge.str("message").contains("AuthPayload"));
+    challenge.assert_error((400, 60306), "AuthPayload");
     let challenge = api
         .post(&format!("{base}/Challenges"), &[("FactorSid", &fsid)])
         .await;

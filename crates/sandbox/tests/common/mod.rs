@@ -27,6 +27,17 @@ impl Reply {
     pub fn str(&self, key: &str) -> String {
         self.body[key].as_str().unwrap_or_default().to_owned()
     }
+    /// Asserts Twilio's error: this HTTP status and error code, with a message
+    /// that names `subject` (the parameter at fault, the number, ...).
+    #[track_caller]
+    pub fn assert_error(&self, (status, code): (u16, i64), subject: &str) {
+        assert_eq!((self.status, self.code()), (status, code), "{}", self.body);
+        assert!(
+            self.str("message").contains(subject),
+            "the message should name {subject}: {}",
+            self.body
+        );
+    }
 }
 
 impl Api {
