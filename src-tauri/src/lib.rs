@@ -256,11 +256,14 @@ pub fn run() {
                 eprintln!("twofold: {}", error.message);
             }
             app.manage(settings);
-            let sandbox = commands::sandbox::SandboxState(start_sandbox(&vault_path, &profiles));
-            app.manage(console_state(&vault_path, profiles, &sandbox));
-            app.manage(sandbox);
+            // The Sandbox (its state file, its token from the keyring, its port)
+            // starts on a thread of its own while this one sets up the rest: it
+            // was 10 ms of the way to the first codes.
+            let sandbox_start = {
+                let (vault_path, profiles) = (vault_path.clone(), profiles.clone());
+                std::thread::spawn(move || start_sandbox(&vault_path, &profiles))
+            };
             app.manage(commands::factors::PendingBindings::default());
-            events::follow_outbox(app.handle().clone());
             app.manage(clipboard::SecretClipboard::new());
             app.manage(state::AppState::new(vault_path.clone(), app.handle().clone()));
             if let Err(error) = events::watch_vault(app.handle().clone(), &vault_path) {
@@ -274,6 +277,14 @@ pub fn run() {
                 // The window still works; only the tray menu is missing.
                 eprintln!("twofold: no tray icon: {error}");
             }
+            let sandbox = commands::sandbox::SandboxState(
+                sandbox_start
+                    .join()
+                    .unwrap_or_else(|_| Err("the Sandbox failed as it started".to_owned())),
+            );
+            app.manage(console_state(&vault_path, profiles, &sandbox));
+            app.manage(sandbox);
+            events::follow_outbox(app.handle().clone());
             app.manage(state::StartUnlock::begin(app.handle()));
             open_main_window(app)?;
             Ok(())
