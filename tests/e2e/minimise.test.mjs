@@ -46,7 +46,10 @@ const iconic = (id) => /Iconic/.test(execFileSync("xprop", ["-id", id, "WM_STATE
  * lost, so it is sent again until the window is iconic.
  */
 async function minimise() {
-  const ids = await waitFor("the app's window", () => appWindows().length > 0 && appWindows());
+  const ids = await waitFor("the app's window", () => {
+    const mapped = appWindows();
+    return mapped.length > 0 && mapped;
+  });
   await waitFor("the window minimised by Openbox", () => {
     for (const id of ids) if (!iconic(id)) execFileSync("xdotool", ["windowminimize", id]);
     return ids.every(iconic);
