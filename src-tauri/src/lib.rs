@@ -135,10 +135,6 @@ fn start_sandbox(
             .map_err(|e| e.to_string())?,
         ..twofold_sandbox::SandboxConfig::default()
     };
-    if let Some(dir) = vault_path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
     tauri::async_runtime::block_on(twofold_sandbox::serve(config)).map_err(|e| e.to_string())
 }
 
@@ -248,6 +244,13 @@ pub fn run() {
                     "Cannot find your config folder; set HOME and start Twofold again.",
                 )
             })?);
+            // The Sandbox's state, the history and the watch on the vault all
+            // need the vault's folder, before the vault itself is first saved.
+            if let Some(dir) = vault_path.parent()
+                && let Err(error) = std::fs::create_dir_all(dir)
+            {
+                eprintln!("twofold: cannot create {}: {error}", dir.display());
+            }
             let settings = settings::SettingsFile(profiles.path().with_file_name("settings.json"));
             app.manage(shortcut::Registered::default());
             if let Err(error) =
