@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, appWithKeyringVault, clickButton, rowSelector } from "./harness.mjs";
+import { addByUri, appWithKeyringVault, clickButton, openSettings, rowSelector } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -18,10 +18,7 @@ const title = ([issuer, name]) => `${issuer} (${name})`;
 const backupFolder = () => join(fixture.driver.dataHome, "backups");
 const backupFiles = () => readdirSync(backupFolder()).filter((name) => name.startsWith("twofold-backup-"));
 
-async function openBackups() {
-  await (await fixture.app.waitFind('a[href="#settings"]')).click();
-  await fixture.app.waitFind("#backups-title");
-}
+const openBackups = () => openSettings(fixture.app, "backups-title");
 
 test("a backup folder chosen: every change is backed up, and only the newest are kept", async () => {
   await openBackups();

@@ -161,13 +161,18 @@ export async function clickButton(app, text, scope = "") {
   throw new Error(`no button labelled "${text}"`);
 }
 
+/** Opens Settings and waits for the panel whose heading has the id `headingId`. */
+export async function openSettings(app, headingId) {
+  await (await app.waitFind('a[href="#settings"]')).click();
+  await app.waitFind(`#${headingId}`);
+}
+
 /**
  * Opens Settings and reveals the embedded Sandbox's address and credentials,
  * checking first that the token stays hidden until asked for.
  */
 export async function revealSandbox(app) {
-  await (await app.waitFind('a[href="#settings"]')).click();
-  await app.waitFind("#sandbox-title");
+  await openSettings(app, "sandbox-title");
   if ((await app.findAll("[data-testid=sandbox-token]")).length > 0) throw new Error("the token shows unasked");
   await clickButton(app, "Reveal", "#sandbox-title ~ dl");
   const read = async (id) => (await app.waitFind(`[data-testid=${id}]`)).text();

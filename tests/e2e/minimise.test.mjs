@@ -6,7 +6,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { appWithKeyringVault } from "./harness.mjs";
+import { appWithKeyringVault, openSettings } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 let windowManager;
@@ -56,13 +56,10 @@ async function minimise() {
   });
 }
 
-async function openSettings() {
-  await (await fixture.app.waitFind('a[href="#settings"]')).click();
-  await fixture.app.waitFind("#vault-title");
-}
+const openVaultSettings = () => openSettings(fixture.app, "vault-title");
 
 test("minimising leaves the vault open until Settings says to lock on minimise", async () => {
-  await openSettings();
+  await openVaultSettings();
   const setting = await fixture.app.find("#lock-on-minimise");
   assert.equal(await setting.property("checked"), false, "off by default");
   await minimise();
@@ -71,7 +68,7 @@ test("minimising leaves the vault open until Settings says to lock on minimise",
   assert.equal((await fixture.app.findAll("#unlock-title")).length, 0);
 
   await fixture.restart();
-  await openSettings();
+  await openVaultSettings();
   await (await fixture.app.find("#lock-on-minimise")).click();
   await waitFor("the setting to be on", () => fixture.app.find("#lock-on-minimise").then((box) => box.property("checked")));
   await minimise();

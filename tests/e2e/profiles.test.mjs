@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { appWithKeyringVault, clickButton } from "./harness.mjs";
+import { appWithKeyringVault, clickButton, openSettings } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -17,7 +17,7 @@ async function profileRow(name) {
 }
 
 test("the built-in Sandbox profile is in use and connects", async () => {
-  await (await fixture.app.waitFind('a[href="#settings"]')).click();
+  await openSettings(fixture.app, "profiles-title");
   const row = await profileRow("Sandbox");
   assert.match(await row.text(), /in use/);
   await (await fixture.app.find('button[aria-label="Test connection of Sandbox"]')).click();

@@ -5,17 +5,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { appWithKeyringVault, clickButton } from "./harness.mjs";
+import { appWithKeyringVault, clickButton, openSettings } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
 const FIRST = "first passphrase words";
 const SECOND = "second passphrase words";
 
-async function openVaultSettings() {
-  await (await fixture.app.waitFind('a[href="#settings"]')).click();
-  await fixture.app.waitFind("#vault-title");
-}
+const openVaultSettings = () => openSettings(fixture.app, "vault-title");
 
 const unlocksWith = async () => (await fixture.app.waitFind("[data-testid=vault-unlocks]")).text();
 
