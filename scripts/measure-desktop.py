@@ -145,7 +145,7 @@ def measure(app, cli=None):
         time.sleep(SETTLE_S)
         pids = tree(process.pid)
         memory = pss_mb(pids)
-        before = cpu_seconds(tree(process.pid))
+        before = cpu_seconds(pids)
         time.sleep(IDLE_S)
         cpu = (cpu_seconds(tree(process.pid)) - before) / IDLE_S * 100
         stop(process)
