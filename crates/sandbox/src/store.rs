@@ -18,7 +18,7 @@ use std::collections::{HashMap, VecDeque};
 use std::ops::Deref;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Condvar, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Condvar, Mutex, PoisonError, TryLockError, Weak};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -707,6 +707,24 @@ impl App {
         self.inner.lock()
     }
 
+    /// The state lock for a write. While another worker holds it (a few
+    /// microseconds), this worker serves other connections and tries again rather
+    /// than parking its thread: under load a parked worker cost two context switches
+    /// and a futex wake per collision. A lock still held after a few turns (the
+    /// journal writer folding its file) is waited for.
+    async fn lock_for_write(&self) -> std::sync::MutexGuard<'_, State> {
+        const TURNS: usize = 8;
+        for _ in 0..TURNS {
+            match self.inner.state.try_lock() {
+                Ok(state) => return state,
+                Err(TryLockError::Poisoned(state)) => return state.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+            tokio::task::yield_now().await;
+        }
+        self.lock()
+    }
+
     /// Whether a fault rule may apply; false means no request needs to look.
     pub fn faults_set(&self) -> bool {
         self.inner.faults_set.load(Ordering::Acquire)
@@ -729,7 +747,7 @@ impl App {
     /// produced, wakes outbox waiters and (with a state file) waits until it is saved.
     pub async fn write<T>(&self, f: impl FnOnce(&mut State, i64) -> T) -> T {
         let (out, to_save, events, outbox_changed, dropped) = {
-            let mut state = self.lock();
+            let mut state = self.lock_for_write().await;
             let offset = state.clock_offset;
             let now = clock::system_now() + offset;
             let out = f(&mut state, now);
