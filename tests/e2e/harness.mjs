@@ -53,20 +53,52 @@ export async function startDriver({ env = {} } = {}) {
   return {
     dataHome,
     launch: async () => {
-      const session = await Session.start(base, application);
+      const session = await startSession(base);
       // The app is single-instance: a new launch while the last one is still
       // shutting down would hand over to it (or fail to, and quit). Ending waits
       // until the process is gone and the bus has let go of its instance name,
       // which can come a moment later.
       const end = session.end.bind(session);
       session.end = async () => {
-        await end();
-        await waitFor("the app to exit", () => !appRunning() && !instanceNameOwned());
+        try {
+          await end();
+          await waitFor("the app to exit", () => !appRunning() && !instanceNameOwned());
+        } finally {
+          // A session that broke leaves its app running, and every later launch
+          // would hand over to it: one failed test then failed every file after it.
+          await killApp();
+        }
       };
       return session;
     },
     stop: () => driver.kill(),
   };
+}
+
+/**
+ * A session with the app launched. Now and then WebKit's remote inspector, which
+ * the driver reaches the app through, cannot bind its port ("Address already in
+ * use") and the session never starts: once more then, with that app gone.
+ */
+async function startSession(base) {
+  try {
+    return await Session.start(base, application);
+  } catch (error) {
+    console.error(`# the app's WebDriver session did not start (${error.message}); trying once more`);
+    await killApp();
+    return Session.start(base, application);
+  }
+}
+
+/** Ends an app left running, and waits until it and its instance name are gone. */
+async function killApp() {
+  if (!appRunning()) return;
+  try {
+    execFileSync("pkill", ["-f", "--", `^${application}( |$)`], { stdio: "ignore" });
+  } catch {
+    // Gone between the two looks.
+  }
+  await waitFor("the app to exit", () => !appRunning() && !instanceNameOwned());
 }
 
 function appRunning() {
