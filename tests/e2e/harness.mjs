@@ -62,7 +62,7 @@ export async function startDriver({ env = {} } = {}) {
       session.end = async () => {
         try {
           await end();
-          await waitFor("the app to exit", () => !appRunning() && !instanceNameOwned());
+          await waitFor("the app to exit", appGone);
         } finally {
           // A session that broke leaves its app running, and every later launch
           // would hand over to it: one failed test then failed every file after it.
@@ -94,17 +94,24 @@ async function startSession(base) {
 async function killApp() {
   if (!appRunning()) return;
   try {
-    execFileSync("pkill", ["-f", "--", `^${application}( |$)`], { stdio: "ignore" });
+    execFileSync("pkill", ["-f", "--", appCommandLine], { stdio: "ignore" });
   } catch {
     // Gone between the two looks.
   }
-  await waitFor("the app to exit", () => !appRunning() && !instanceNameOwned());
+  await waitFor("the app to exit", appGone);
+}
+
+/** The app's command line, anchored: twofold-cli, beside the app, must not count as the app. */
+const appCommandLine = `^${application}( |$)`;
+
+/** Whether the app's process and its single-instance name are both gone. */
+function appGone() {
+  return !appRunning() && !instanceNameOwned();
 }
 
 function appRunning() {
   try {
-    // Anchored: twofold-cli, beside the app, must not count as the app.
-    execFileSync("pgrep", ["-f", "--", `^${application}( |$)`], { stdio: "ignore" });
+    execFileSync("pgrep", ["-f", "--", appCommandLine], { stdio: "ignore" });
     return true;
   } catch {
     return false;
