@@ -264,9 +264,11 @@ impl State {
                 self.verification_order.pop_front();
                 continue;
             };
-            let over = v.status != "pending" || now >= v.created + crate::verify::VALIDITY_SECS;
+            // Past the count, the status is not read: under load that is every
+            // drop, and a long-untouched status is a cache miss.
             let too_many = self.verification_order.len() > keep.verifications;
-            if !(too_many || over && v.created < oldest) {
+            let over = || v.status != "pending" || now >= v.created + crate::verify::VALIDITY_SECS;
+            if !(too_many || v.created < oldest && over()) {
                 break;
             }
             let Some(sid) = self.verification_order.pop_front() else {

@@ -357,10 +357,12 @@ fn pending_mut<'a>(
     service_sid: &str,
     sid_or_to: &str,
 ) -> Option<&'a mut Verification> {
-    let sid = if db
-        .verifications
-        .get(sid_or_to)
-        .is_some_and(|v| v.service_sid == service_sid)
+    // A phone number or an email cannot be a SID: no lookup in the (large) table.
+    let sid = if crate::sid::is_sid(sid_or_to, "VE")
+        && db
+            .verifications
+            .get(sid_or_to)
+            .is_some_and(|v| v.service_sid == service_sid)
     {
         sid_or_to.to_owned()
     } else {
