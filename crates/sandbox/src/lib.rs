@@ -39,6 +39,7 @@ mod admin;
 mod auth;
 mod clock;
 mod conduct;
+mod connection;
 mod error;
 mod factors;
 mod http;
@@ -195,7 +196,7 @@ pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
     let (stop, stopped) = oneshot::channel::<()>();
     let router = http::router(app.clone());
     let task = tokio::spawn(async move {
-        let served = axum::serve(listener, router)
+        let served = axum::serve(connection::Listener(listener), router)
             .with_graceful_shutdown(async {
                 // A dropped sender means the handle is gone: stop as well.
                 let _ = stopped.await;
