@@ -199,7 +199,7 @@ impl Service {
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct SendAttempt {
     pub time: i64,
-    pub channel: String,
+    pub channel: wire::Channel,
     pub attempt_sid: Option<String>,
 }
 
@@ -209,9 +209,11 @@ pub(crate) struct Verification {
     pub sid: String,
     pub service_sid: String,
     pub to: String,
-    pub channel: String,
+    /// The channel and status are the wire's enums (written as the same strings
+    /// in the state file), compared as values rather than as text.
+    pub channel: wire::Channel,
     /// `pending`, `approved`, `canceled`, `max_attempts_reached`, `expired`.
-    pub status: String,
+    pub status: wire::VerificationStatus,
     /// `None` for SNA, which has no code.
     pub code: Option<String>,
     pub locale: String,
@@ -260,7 +262,7 @@ impl Verification {
         let send_code_attempts = (self.send_attempts.iter())
             .map(|a| wire::SendCodeAttempt {
                 time: date_time(a.time),
-                channel: a.channel.clone(),
+                channel: a.channel.to_string(),
                 attempt_sid: a.attempt_sid.clone(),
             })
             .collect();
@@ -278,7 +280,7 @@ impl Verification {
             send_code_attempts: Some(send_code_attempts),
             date_created,
             date_updated,
-            sna: (self.channel == "sna").then(|| wire::Sna {
+            sna: (self.channel == wire::Channel::Sna).then(|| wire::Sna {
                 url: self.sna_url(ctx),
             }),
             url: self.url(ctx),
@@ -288,23 +290,24 @@ impl Verification {
     /// The VerificationCheck resource: no `url`, `lookup` or `send_code_attempts`.
     pub fn check_wire(&self, ctx: &Ctx<'_>) -> wire::VerificationCheck {
         // Until the device opens the SNA URL, every attempt reports 60519.
-        let sna_attempts_error_codes = (self.channel == "sna").then(|| match self.sna_completed {
-            true => Vec::new(),
-            false => (self.send_attempts.iter())
-                .map(|a| wire::SnaAttemptError {
-                    attempt_sid: a.attempt_sid.clone(),
-                    code: 60519,
-                })
-                .collect(),
-        });
+        let sna_attempts_error_codes =
+            (self.channel == wire::Channel::Sna).then(|| match self.sna_completed {
+                true => Vec::new(),
+                false => (self.send_attempts.iter())
+                    .map(|a| wire::SnaAttemptError {
+                        attempt_sid: a.attempt_sid.clone(),
+                        code: 60519,
+                    })
+                    .collect(),
+            });
         wire::VerificationCheck {
             sid: Some(self.sid.clone()),
             service_sid: Some(self.service_sid.clone()),
             account_sid: ctx.account_sid(),
             to: Some(self.to.clone()),
-            channel: parsed(&self.channel),
-            status: Some(parsed(&self.status)),
-            valid: Some(self.status == "approved"),
+            channel: self.channel.clone(),
+            status: Some(self.status.clone()),
+            valid: Some(self.status == wire::VerificationStatus::Approved),
             amount: self.amount.clone(),
             payee: self.payee.clone(),
             date_created: Some(date_time(self.created)),

@@ -267,7 +267,10 @@ impl State {
             // Past the count, the status is not read: under load that is every
             // drop, and a long-untouched status is a cache miss.
             let too_many = self.verification_order.len() > keep.verifications;
-            let over = || v.status != "pending" || now >= v.created + crate::verify::VALIDITY_SECS;
+            let over = || {
+                v.status != twofold_twilio::VerificationStatus::Pending
+                    || now >= v.created + crate::verify::VALIDITY_SECS
+            };
             if !(too_many || v.created < oldest && over()) {
                 break;
             }

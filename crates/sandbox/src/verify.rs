@@ -5,7 +5,9 @@
 
 use axum::extract::{Path, State};
 use serde_json::json;
-use twofold_twilio::{VerificationAttempt, VerificationAttemptsSummary};
+use twofold_twilio::{
+    Channel, VerificationAttempt, VerificationAttemptsSummary, VerificationStatus,
+};
 
 use crate::clock::parse_time;
 use crate::error::{ApiError, LANDLINE, MAX_SENDS_REACHED, send_error};
@@ -369,27 +371,28 @@ fn pending_mut<'a>(
         db.pending.get(&key(service_sid, sid_or_to))?.clone()
     };
     let v = db.verifications.get(&sid)?;
-    if v.status != "pending" {
+    if v.status != VerificationStatus::Pending {
         return None;
     }
     if now >= v.created + VALIDITY_SECS {
         let to_key = key(service_sid, &v.to);
         db.pending.remove(&to_key);
         let v = db.verifications.get_mut(&sid)?;
-        v.status = "expired".into();
+        v.status = VerificationStatus::Expired;
         return None;
     }
     db.verifications.get_mut(&sid).map(|v| &mut **v)
 }
 
 /// Ends a verification's life: later fetches and checks answer 20404.
-fn finish(db: &mut Db, sid: &str, status: &str, now: i64) {
+fn finish(db: &mut Db, sid: &str, status: VerificationStatus, now: i64) {
+    let approved = status == VerificationStatus::Approved;
     if let Some(v) = db.verifications.get_mut(sid) {
-        v.status = status.into();
+        v.status = status;
         v.updated = now;
         let to_key = key(&v.service_sid, &v.to);
         db.pending.remove(&to_key);
-        if status == "approved" {
+        if approved {
             let attempt_sids: Vec<String> = v
                 .send_attempts
                 .iter()
@@ -537,18 +540,18 @@ fn send(
         .is_some_and(|n| n.line_type == "mobile");
     let channel = match target.channel.as_str() {
         // Automatic channel selection: SNA where the number is mobile, else SMS.
-        "auto" if is_mobile && !s.disabled_channels.iter().any(|c| c == "sna") => "sna".to_owned(),
-        "auto" => "sms".to_owned(),
-        other => other.to_owned(),
+        "auto" if is_mobile && !s.disabled_channels.iter().any(|c| c == "sna") => Channel::Sna,
+        "auto" => Channel::Sms,
+        other => crate::model::parsed(other),
     };
-    if s.disabled_channels.contains(&channel) {
+    if s.disabled_channels.iter().any(|c| c == channel.as_str()) {
         return Err(ApiError::new(
             400,
             60223,
             format!("Delivery channel disabled: {channel}"),
         ));
     }
-    if channel == "email" && !s.email_integration {
+    if channel == Channel::Email && !s.email_integration {
         return Err(ApiError::new(
             400,
             60217,
@@ -565,7 +568,7 @@ fn send(
                 "'Amount' & 'Payee' params are required",
             ));
         }
-        if channel == "call" {
+        if channel == Channel::Call {
             return Err(ApiError::new(
                 400,
                 60214,
@@ -590,7 +593,7 @@ fn send(
         }
     }
     let line_type = target.number.as_ref().map(|n| n.line_type);
-    if channel == "sms" && s.skip_sms_to_landlines && line_type == Some("landline") {
+    if channel == Channel::Sms && s.skip_sms_to_landlines && line_type == Some("landline") {
         return Err(LANDLINE.into());
     }
     let rate_keys = resources::rate_limit_keys(db, now, service_sid, req)?;
@@ -639,7 +642,7 @@ fn send(
                 service_sid: service_sid.to_owned(),
                 to: target.to.clone(),
                 channel: channel.clone(),
-                status: "pending".into(),
+                status: VerificationStatus::Pending,
                 code: None,
                 locale: locale.clone(),
                 amount,
@@ -666,7 +669,7 @@ fn send(
     v.locale = locale.clone();
     v.updated = now;
     // A test number's code wins, even over the one an earlier send to it got.
-    if channel != "sna" && (v.code.is_none() || fixed_code.is_some()) {
+    if channel != Channel::Sna && (v.code.is_none() || fixed_code.is_some()) {
         v.code = Some(
             fixed_code
                 .or(custom_code)
@@ -681,10 +684,10 @@ fn send(
     let body = v.wire(ctx);
     let name = s.name;
     let (code, text) = match &v.code {
-        Some(code) if channel != "sna" => (
+        Some(code) if channel != Channel::Sna => (
             Some(code.clone()),
             message_text(
-                &channel,
+                channel.as_str(),
                 &locale,
                 &name,
                 code,
@@ -723,7 +726,7 @@ fn send(
         now,
         Message {
             sid: &message_sid,
-            channel: &channel,
+            channel: channel.as_str(),
             to: &to,
             locale: &locale,
             body: &text,
@@ -766,7 +769,7 @@ pub(crate) async fn update_verification(
         let v = pending_mut(db, now, &sid, &vsid)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
         let vsid = v.sid.clone();
-        finish(db, &vsid, &status, now);
+        finish(db, &vsid, crate::model::parsed(&status), now);
         let v = db
             .verifications
             .get(&vsid)
@@ -801,7 +804,7 @@ pub(crate) async fn check_verification(
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/VerificationCheck")))?;
         let vsid = v.sid.clone();
         if v.checks >= MAX_CHECKS {
-            finish(db, &vsid, "max_attempts_reached", now);
+            finish(db, &vsid, VerificationStatus::MaxAttemptsReached, now);
             return Err(ApiError::new(
                 429,
                 60202,
@@ -811,13 +814,13 @@ pub(crate) async fn check_verification(
         v.checks += 1;
         v.updated = now;
         let dynamic_link_ok = v.amount == req.text("Amount") && v.payee == req.text("Payee");
-        let right = if v.channel == "sna" {
+        let right = if v.channel == Channel::Sna {
             v.sna_completed
         } else {
             dynamic_link_ok && code.is_some() && v.code == code
         };
         if right {
-            finish(db, &vsid, "approved", now);
+            finish(db, &vsid, VerificationStatus::Approved, now);
         }
         let v = db
             .verifications
@@ -838,7 +841,7 @@ pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String
             .map(|v| v.service_sid.clone())
             .unwrap_or_default();
         let v = pending_mut(db, now, &service_sid, &vsid)
-            .filter(|v| v.channel == "sna")
+            .filter(|v| v.channel == Channel::Sna)
             .ok_or_else(|| ApiError::not_found(&format!("/sandbox/sna/{vsid}")))?;
         v.sna_completed = true;
         v.updated = now;
