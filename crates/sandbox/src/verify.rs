@@ -12,7 +12,7 @@ use twofold_twilio::{
 use crate::clock::parse_time;
 use crate::error::{ApiError, LANDLINE, MAX_SENDS_REACHED, send_error};
 use crate::http::{ApiResult, created, ctx, deleted, ok, page, sorted};
-use crate::model::{Attempt, AttemptRecord, Ctx, SendAttempt, Service, Verification};
+use crate::model::{Attempt, AttemptRecord, Ctx, SendAttempt, Service, Verification, parsed};
 use crate::outbox::Message;
 use crate::params::Req;
 use crate::phone::{self, Number};
@@ -538,13 +538,14 @@ fn send(
         .number
         .as_ref()
         .is_some_and(|n| n.line_type == "mobile");
+    let disabled = |channel: &Channel| s.disabled_channels.iter().any(|c| c == channel.as_str());
     let channel = match target.channel.as_str() {
         // Automatic channel selection: SNA where the number is mobile, else SMS.
-        "auto" if is_mobile && !s.disabled_channels.iter().any(|c| c == "sna") => Channel::Sna,
+        "auto" if is_mobile && !disabled(&Channel::Sna) => Channel::Sna,
         "auto" => Channel::Sms,
-        other => crate::model::parsed(other),
+        other => parsed(other),
     };
-    if s.disabled_channels.iter().any(|c| c == channel.as_str()) {
+    if disabled(&channel) {
         return Err(ApiError::new(
             400,
             60223,
@@ -769,7 +770,7 @@ pub(crate) async fn update_verification(
         let v = pending_mut(db, now, &sid, &vsid)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
         let vsid = v.sid.clone();
-        finish(db, &vsid, crate::model::parsed(&status), now);
+        finish(db, &vsid, parsed(&status), now);
         let v = db
             .verifications
             .get(&vsid)
