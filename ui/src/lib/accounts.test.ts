@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  rowsInFirstFrame,
   blankManualForm,
   changesOf,
   glyphColourOn,
@@ -184,5 +185,19 @@ describe("the add-by-hand form", () => {
     expect(manualFormProblems({ ...form, kind: "hotp", counter: "-1" })).toEqual({
       counter: "Counter is a whole number, or blank for the usual.",
     });
+  });
+});
+
+describe("rowsInFirstFrame", () => {
+  it("builds enough rows to fill the window below the room's header, and no more", () => {
+    // 700 px at 16 px a rem: 540 px of list, rows of at least 62.4 px.
+    expect(rowsInFirstFrame(700, 16)).toBe(9);
+    // Larger text, fewer rows.
+    expect(rowsInFirstFrame(700, 20)).toBe(7);
+    expect(rowsInFirstFrame(1400, 16)).toBe(20);
+  });
+
+  it("always builds at least one row", () => {
+    expect(rowsInFirstFrame(100, 16)).toBe(1);
   });
 });

@@ -107,6 +107,17 @@ interface Placed {
 }
 
 /**
+ * How many account rows the first frame builds for a viewport `height` px tall
+ * (the rest come one frame later: building rows below the fold held the first
+ * codes back). The list starts at least 10rem down (the room's title, the add
+ * field and the toolbar) and a row is at least 3.9rem tall (AccountRow: its
+ * paddings and two lines of text), so this many always fill the window.
+ */
+export function rowsInFirstFrame(height: number, remPx: number): number {
+  return Math.max(1, Math.ceil((height - 10 * remPx) / (3.9 * remPx)));
+}
+
+/**
  * The account `id` trades places with when moved: the next one shown in that
  * direction, if it is in the same group (favourites or the rest), since
  * favourites are always listed first. Null at the edge of the group.
