@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  rowsInFirstFrame,
   blankManualForm,
   changesOf,
   glyphColourOn,
@@ -12,6 +11,7 @@ import {
   manualFormProblems,
   moveIndex,
   moveNeighbour,
+  rowsInFirstFrame,
   sameTag,
   withTags,
   type Direction,

@@ -1,5 +1,6 @@
-// The accounts the shell sent with its first answer (`openWindow`), kept for
-// the Authenticator room to show the moment it mounts, once.
+// The shell's first answer (`openWindow`: settings, the vault's state, the
+// first codes), and its accounts, kept for the Authenticator room to show the
+// moment it mounts, once.
 
 import { commands, type AccountCode, type AppError, type Opening } from "./bindings";
 
