@@ -386,13 +386,12 @@ fn pending_mut<'a>(
 
 /// Ends a verification's life: later fetches and checks answer 20404.
 fn finish(db: &mut Db, sid: &str, status: VerificationStatus, now: i64) {
-    let approved = status == VerificationStatus::Approved;
     if let Some(v) = db.verifications.get_mut(sid) {
         v.status = status;
         v.updated = now;
         let to_key = key(&v.service_sid, &v.to);
         db.pending.remove(&to_key);
-        if approved {
+        if v.status == VerificationStatus::Approved {
             let attempt_sids: Vec<String> = v
                 .send_attempts
                 .iter()
