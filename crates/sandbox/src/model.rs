@@ -16,8 +16,6 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use twofold_twilio as wire;
 
-use crate::packed::Texts;
-
 /// What every renderer needs: the client's base URL and the account SID.
 pub(crate) struct Ctx<'a> {
     pub base: &'a str,
@@ -198,9 +196,18 @@ impl Service {
 
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct SendAttempt {
+    /// Orders the Attempts API's list by creation across verifications.
+    #[serde(default)]
+    pub seq: u64,
     pub time: i64,
     pub channel: wire::Channel,
+    /// `None` for SNA: the Attempts API has no SNA channel.
     pub attempt_sid: Option<String>,
+    /// The attempt's `channel_data`: what the send's code and message were.
+    #[serde(default)]
+    pub code_length: u8,
+    #[serde(default)]
+    pub locale: String,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -216,7 +223,6 @@ pub(crate) struct Verification {
     pub status: wire::VerificationStatus,
     /// `None` for SNA, which has no code.
     pub code: Option<String>,
-    pub locale: String,
     pub amount: Option<String>,
     pub payee: Option<String>,
     pub send_attempts: Vec<SendAttempt>,
@@ -234,6 +240,17 @@ impl Verification {
             "/v2/Services/{}/Verifications/{}",
             self.service_sid, self.sid
         ))
+    }
+
+    /// The Verification Attempts its sends made, oldest first.
+    pub fn attempts(&self) -> impl Iterator<Item = Attempt<'_>> {
+        self.send_attempts.iter().filter_map(|send| {
+            Some(Attempt {
+                verification: self,
+                send,
+                sid: send.attempt_sid.as_deref()?,
+            })
+        })
     }
 
     pub fn sna_url(&self, ctx: &Ctx<'_>) -> String {
@@ -317,122 +334,75 @@ impl Verification {
     }
 }
 
-/// A Verification Attempt. Its texts are kept in one allocation (`crate::packed`):
-/// one is made with every send and the retention keeps 100,000.
-#[derive(Deserialize)]
-#[serde(from = "AttemptRecord<String>")]
-pub(crate) struct Attempt {
-    pub seq: u64,
-    /// sid, service_sid, verification_sid, channel, to, country, locale.
-    texts: Texts<7>,
-    has_country: bool,
-    pub code_length: usize,
-    pub converted: bool,
-    pub created: i64,
-    pub updated: i64,
+/// A Verification Attempt: one send of a verification as the Attempts API shows
+/// it. Not a record of its own: a send keeps what its attempt needs, and the
+/// attempt's conversion follows its verification (approving one converts all of
+/// its attempts), so a send adds no table row and no allocation beyond the send.
+#[derive(Clone, Copy)]
+pub(crate) struct Attempt<'a> {
+    pub verification: &'a Verification,
+    pub send: &'a SendAttempt,
+    pub sid: &'a str,
 }
 
-/// An attempt as the state file holds it (`T`: owned when read, borrowed when written).
-#[derive(Serialize, Deserialize)]
-pub(crate) struct AttemptRecord<T> {
-    pub seq: u64,
-    pub sid: T,
-    pub service_sid: T,
-    pub verification_sid: T,
-    pub channel: T,
-    pub to: T,
-    pub country: Option<T>,
-    pub code_length: usize,
-    pub locale: T,
-    pub converted: bool,
-    pub created: i64,
-    pub updated: i64,
-}
-
-impl<T: AsRef<str>> From<AttemptRecord<T>> for Attempt {
-    fn from(r: AttemptRecord<T>) -> Attempt {
-        Attempt {
-            seq: r.seq,
-            texts: Texts::new([
-                r.sid.as_ref(),
-                r.service_sid.as_ref(),
-                r.verification_sid.as_ref(),
-                r.channel.as_ref(),
-                r.to.as_ref(),
-                r.country.as_ref().map_or("", AsRef::as_ref),
-                r.locale.as_ref(),
-            ]),
-            has_country: r.country.is_some(),
-            code_length: r.code_length,
-            converted: r.converted,
-            created: r.created,
-            updated: r.updated,
+impl<'a> Attempt<'a> {
+    pub fn seq(&self) -> u64 {
+        self.send.seq
+    }
+    pub fn service_sid(&self) -> &'a str {
+        &self.verification.service_sid
+    }
+    pub fn verification_sid(&self) -> &'a str {
+        &self.verification.sid
+    }
+    pub fn to(&self) -> &'a str {
+        &self.verification.to
+    }
+    /// The Attempts API's channel: `rbm` for RCS.
+    pub fn channel(&self) -> &'a str {
+        let send: &'a SendAttempt = self.send;
+        match &send.channel {
+            wire::Channel::Rcs => "rbm",
+            c => c.as_str(),
         }
     }
-}
-
-impl Serialize for Attempt {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        AttemptRecord {
-            seq: self.seq,
-            sid: self.sid(),
-            service_sid: self.service_sid(),
-            verification_sid: self.verification_sid(),
-            channel: self.channel(),
-            to: self.to(),
-            country: self.country(),
-            code_length: self.code_length,
-            locale: self.locale(),
-            converted: self.converted,
-            created: self.created,
-            updated: self.updated,
+    /// The number sent to as the numbering plan has it (`None` for an email): the
+    /// country and carrier fields of Twilio's example, worked out when read so a
+    /// send stores nothing more.
+    pub fn number(&self) -> Option<crate::phone::Number> {
+        crate::phone::analyse(self.to(), None).ok()
+    }
+    pub fn converted(&self) -> bool {
+        self.verification.status == wire::VerificationStatus::Approved
+    }
+    pub fn created(&self) -> i64 {
+        self.send.time
+    }
+    /// Converted attempts changed when their verification was approved, its last change.
+    pub fn updated(&self) -> i64 {
+        match self.converted() {
+            true => self.verification.updated,
+            false => self.send.time,
         }
-        .serialize(serializer)
-    }
-}
-
-impl Attempt {
-    pub fn sid(&self) -> &str {
-        self.texts.get(0)
-    }
-    pub fn service_sid(&self) -> &str {
-        self.texts.get(1)
-    }
-    pub fn verification_sid(&self) -> &str {
-        self.texts.get(2)
-    }
-    pub fn channel(&self) -> &str {
-        self.texts.get(3)
-    }
-    pub fn to(&self) -> &str {
-        self.texts.get(4)
-    }
-    pub fn country(&self) -> Option<&str> {
-        self.has_country.then(|| self.texts.get(5))
-    }
-    pub fn locale(&self) -> &str {
-        self.texts.get(6)
     }
 
     /// The Verification Attempt; its `channel_data.status` follows the verification's.
-    pub fn wire(&self, ctx: &Ctx<'_>, verification_status: &str) -> wire::VerificationAttempt {
-        let attempt_status = match verification_status {
-            "approved" => "confirmed",
-            "expired" => "expired",
+    pub fn wire(&self, ctx: &Ctx<'_>) -> wire::VerificationAttempt {
+        let attempt_status = match self.verification.status {
+            wire::VerificationStatus::Approved => "confirmed",
+            wire::VerificationStatus::Expired => "expired",
             _ => "unconfirmed",
         };
-        // The carrier fields of Twilio's example, from the numbering plan as
-        // Lookups answers them: worked out when read, so a send stores nothing more.
-        let number = crate::phone::analyse(self.to(), None).ok();
+        let number = self.number();
         let number = number.as_ref();
         wire::VerificationAttempt {
-            sid: Some(self.sid().to_owned()),
+            sid: Some(self.sid.to_owned()),
             account_sid: ctx.account_sid(),
             service_sid: Some(self.service_sid().to_owned()),
             verification_sid: Some(self.verification_sid().to_owned()),
-            date_created: Some(date_time(self.created)),
-            date_updated: Some(date_time(self.updated)),
-            conversion_status: match self.converted {
+            date_created: Some(date_time(self.created())),
+            date_updated: Some(date_time(self.updated())),
+            conversion_status: match self.converted() {
                 true => wire::ConversionStatus::Converted,
                 false => wire::ConversionStatus::Unconverted,
             },
@@ -447,14 +417,14 @@ impl Attempt {
                 "status": attempt_status,
                 "message_status": "delivered",
                 "error_code": null,
-                "country": self.country(),
-                "code_length": self.code_length,
-                "locale": self.locale(),
+                "country": number.and_then(|n| n.country.as_deref()),
+                "code_length": self.send.code_length,
+                "locale": self.send.locale,
                 "mcc": number.and_then(crate::lookup::mobile_country_code),
                 "mnc": number.and_then(crate::lookup::mobile_network_code),
                 "carrier": number.map(crate::lookup::carrier_name),
             })),
-            url: ctx.url(format_args!("/v2/Attempts/{}", self.sid())),
+            url: ctx.url(format_args!("/v2/Attempts/{}", self.sid)),
         }
     }
 }

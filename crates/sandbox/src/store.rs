@@ -71,7 +71,6 @@ pub(crate) struct State {
     pub verifications: Table<Box<Verification>>,
     /// `service_sid\nto` → the pending verification's SID.
     pub pending: Table<String>,
-    pub attempts: Table<Box<Attempt>>,
     /// `service_sid\nidentity` → entity.
     pub entities: Table<Entity>,
     pub factors: Table<Factor>,
@@ -86,6 +85,10 @@ pub(crate) struct State {
     /// phone number → entry.
     pub safe_list: Table<SafeListEntry>,
     pub outbox: Outbox,
+    /// State files from before each send kept its own attempt's details had a
+    /// table of Verification Attempts: read only to fill those details in on load.
+    #[serde(rename = "attempts", skip_serializing)]
+    legacy_attempts: Map<LegacyAttempt>,
     pub faults: Vec<Fault>,
     /// Destinations whose sends always get a fixed code or error, oldest first.
     pub test_numbers: Vec<crate::TestNumber>,
@@ -123,14 +126,22 @@ pub(crate) struct State {
 #[derive(Default)]
 pub(crate) struct Dropped {
     verifications: Vec<Box<Verification>>,
-    attempts: Vec<Box<Attempt>>,
     messages: Vec<crate::outbox::Packed>,
 }
 
 impl Dropped {
     fn is_empty(&self) -> bool {
-        self.verifications.is_empty() && self.attempts.is_empty() && self.messages.is_empty()
+        self.verifications.is_empty() && self.messages.is_empty()
     }
+}
+
+/// What an older state file's Verification Attempt kept that its send now keeps.
+#[derive(Deserialize)]
+struct LegacyAttempt {
+    seq: u64,
+    verification_sid: String,
+    code_length: u8,
+    locale: String,
 }
 
 /// What the journal last recorded of the parts that are not tables, and the
@@ -199,7 +210,7 @@ impl State {
             replacements,
             ..other
         };
-        self.index_verifications();
+        self.after_load();
         if journaled {
             self.start_journal();
             if let Some(tracking) = &mut self.journal {
@@ -231,11 +242,31 @@ impl State {
         let verifications = self.retention.verifications.min(100_000);
         self.verifications.reserve(verifications);
         self.pending.reserve(verifications);
-        self.attempts.reserve(verifications);
         self.verification_order
             .reserve(verifications.saturating_sub(self.verification_order.len()));
         self.outbox
             .reserve(self.retention.outbox_messages.min(100_000));
+    }
+
+    /// Builds what the state file does not hold, and brings an older file's
+    /// records up to date.
+    fn after_load(&mut self) {
+        self.fold_legacy_attempts();
+        self.index_verifications();
+    }
+
+    /// Gives each send the details its attempt kept in an older state file.
+    fn fold_legacy_attempts(&mut self) {
+        for (sid, attempt) in std::mem::take(&mut self.legacy_attempts) {
+            let send = (self.verifications.map.get_mut(&attempt.verification_sid)).and_then(|v| {
+                (v.send_attempts.iter_mut()).find(|s| s.attempt_sid.as_ref() == Some(&sid))
+            });
+            if let Some(send) = send {
+                send.seq = attempt.seq;
+                send.code_length = attempt.code_length;
+                send.locale = attempt.locale;
+            }
+        }
     }
 
     fn index_verifications(&mut self) {
@@ -260,7 +291,9 @@ impl State {
         let oldest = age(keep.verification_max_age_secs);
         while let Some(sid) = self.verification_order.front() {
             let Some(v) = self.verifications.get(sid) else {
-                // Gone with its service.
+                // Only the retention removes verifications, and the order is
+                // rebuilt whenever the state is replaced; an order that outlived
+                // its record holds nothing to drop.
                 self.verification_order.pop_front();
                 continue;
             };
@@ -284,24 +317,16 @@ impl State {
             if self.pending.get(&to_key) == Some(&sid) {
                 self.pending.remove(&to_key);
             }
-            for attempt in v
-                .send_attempts
-                .iter()
-                .filter_map(|a| a.attempt_sid.as_deref())
-            {
-                self.dropped.attempts.extend(self.attempts.remove(attempt));
-            }
             self.dropped.verifications.push(v);
         }
     }
 
     /// Every table with its name in the state file.
-    fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 13] {
+    fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 12] {
         [
             ("services", &mut self.services),
             ("verifications", &mut self.verifications),
             ("pending", &mut self.pending),
-            ("attempts", &mut self.attempts),
             ("entities", &mut self.entities),
             ("factors", &mut self.factors),
             ("challenges", &mut self.challenges),
@@ -440,6 +465,15 @@ impl State {
                 "next_seq" => self.next_seq = serde_json::from_value(value)?,
                 "faults" => self.faults = serde_json::from_value(value)?,
                 "test_numbers" => self.test_numbers = serde_json::from_value(value)?,
+                "attempts" => {
+                    let changes: Map<Option<LegacyAttempt>> = serde_json::from_value(value)?;
+                    for (sid, attempt) in changes {
+                        match attempt {
+                            Some(attempt) => self.legacy_attempts.insert(sid, attempt),
+                            None => self.legacy_attempts.remove(&sid),
+                        };
+                    }
+                }
                 "replace" => self.replace(serde_json::from_value(value)?),
                 "outbox" => {
                     let change: OutboxChange<crate::OutboxMessage> = serde_json::from_value(value)?;
@@ -666,7 +700,7 @@ impl App {
             None => (State::default(), None),
         };
         state.retention = retention;
-        state.index_verifications();
+        state.after_load();
         state.reserve_for_retention();
         if journal.is_some() {
             state.start_journal();
@@ -916,6 +950,50 @@ mod tests {
         let fault = &state.faults[0];
         assert_eq!((fault.probability, fault.remaining), (1.0, Some(2)));
         assert!(state.test_numbers.is_empty());
+    }
+
+    #[test]
+    fn an_older_state_files_attempts_table_is_folded_into_the_sends() {
+        let verification = |sid: &str, sends: &str| {
+            format!(
+                r#"{{"seq":1,"sid":"{sid}","service_sid":"VA1","to":"+14155550101",
+                "channel":"sms","status":"approved","code":"123456","locale":"en",
+                "amount":null,"payee":null,"send_attempts":[{sends}],"checks":1,
+                "sna_completed":false,"lookup":{{}},"created":100,"updated":160}}"#
+            )
+        };
+        let attempt = |sid: &str, seq: u64, locale: &str| {
+            format!(
+                r#"{{"seq":{seq},"sid":"{sid}","service_sid":"VA1","verification_sid":"VE1",
+                "channel":"sms","to":"+14155550101","country":"US","code_length":6,
+                "locale":"{locale}","converted":true,"created":100,"updated":160}}"#
+            )
+        };
+        let old = format!(
+            r#"{{"next_seq":9,"verifications":{{"VE1":{}}},"attempts":{{"VL1":{}}}}}"#,
+            verification(
+                "VE1",
+                r#"{"time":100,"channel":"sms","attempt_sid":"VL1"},
+                   {"time":130,"channel":"sms","attempt_sid":"VL2"}"#
+            ),
+            attempt("VL1", 2, "fr"),
+        );
+        let mut state: State = serde_json::from_str(&old).unwrap();
+        // A journal line of that time adds the second send's attempt.
+        let line = format!(r#"{{"attempts":{{"VL2":{}}}}}"#, attempt("VL2", 4, "es"));
+        (state.apply_journal_line(serde_json::from_str(&line).unwrap())).unwrap();
+        state.after_load();
+        let v = &state.verifications["VE1"];
+        let sends: Vec<_> = (v.attempts())
+            .map(|a| (a.sid, a.seq(), a.send.code_length, a.send.locale.as_str()))
+            .collect();
+        assert_eq!(sends, [("VL1", 2, 6, "fr"), ("VL2", 4, 6, "es")]);
+        assert!(v.attempts().all(|a| a.converted() && a.updated() == 160));
+        let saved = serde_json::to_value(&state).unwrap();
+        assert!(
+            saved.get("attempts").is_none(),
+            "the table is not written back"
+        );
     }
 
     #[test]

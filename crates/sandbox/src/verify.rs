@@ -5,14 +5,12 @@
 
 use axum::extract::{Path, State};
 use serde_json::json;
-use twofold_twilio::{
-    Channel, VerificationAttempt, VerificationAttemptsSummary, VerificationStatus,
-};
+use twofold_twilio::{Channel, VerificationAttemptsSummary, VerificationStatus};
 
 use crate::clock::parse_time;
 use crate::error::{ApiError, LANDLINE, MAX_SENDS_REACHED, send_error};
 use crate::http::{ApiResult, created, ctx, deleted, ok, page, sorted};
-use crate::model::{Attempt, AttemptRecord, Ctx, SendAttempt, Service, Verification, parsed};
+use crate::model::{Attempt, Ctx, SendAttempt, Service, Verification, parsed};
 use crate::outbox::Message;
 use crate::params::Req;
 use crate::phone::{self, Number};
@@ -243,12 +241,18 @@ pub(crate) async fn delete_service(State(app): State<App>, Path(sid): Path<Strin
         db.services
             .remove(&sid)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))?;
-        db.pending.retain(|_, v| {
-            db.verifications
-                .get(v)
-                .is_some_and(|v| v.service_sid != sid)
-        });
-        db.verifications.retain(|_, v| v.service_sid != sid);
+        // Its verifications stay until the retention drops them, as their
+        // attempts stay in Twilio's logs, but none is pending any more.
+        db.pending.retain(|k, _| !k.starts_with(&key(&sid, "")));
+        let pending: Vec<String> = (db.verifications.values())
+            .filter(|v| v.service_sid == sid && v.status == VerificationStatus::Pending)
+            .map(|v| v.sid.clone())
+            .collect();
+        for vsid in pending {
+            if let Some(v) = db.verifications.get_mut(&vsid) {
+                v.status = VerificationStatus::Expired;
+            }
+        }
         db.entities.retain(|_, e| e.service_sid != sid);
         db.factors.retain(|_, f| f.service_sid != sid);
         db.challenges.retain(|_, c| c.service_sid != sid);
@@ -391,19 +395,6 @@ fn finish(db: &mut Db, sid: &str, status: VerificationStatus, now: i64) {
         v.updated = now;
         let to_key = key(&v.service_sid, &v.to);
         db.pending.remove(&to_key);
-        if v.status == VerificationStatus::Approved {
-            let attempt_sids: Vec<String> = v
-                .send_attempts
-                .iter()
-                .filter_map(|a| a.attempt_sid.clone())
-                .collect();
-            for attempt_sid in &attempt_sids {
-                if let Some(attempt) = db.attempts.get_mut(attempt_sid) {
-                    attempt.converted = true;
-                    attempt.updated = now;
-                }
-            }
-        }
     }
 }
 
@@ -617,12 +608,6 @@ fn send(
     let locale = req
         .text("Locale")
         .unwrap_or_else(|| locale_of(target.number.as_ref()).into());
-    let attempt_channel = match channel.as_str() {
-        "rcs" => Some("rbm"),
-        // Twilio's Attempts API has no SNA channel.
-        "sna" => None,
-        c => Some(c),
-    };
     let sid = match existing {
         Some(sid) => sid,
         None => {
@@ -644,7 +629,6 @@ fn send(
                 channel: channel.clone(),
                 status: VerificationStatus::Pending,
                 code: None,
-                locale: locale.clone(),
                 amount,
                 payee,
                 send_attempts: Vec::new(),
@@ -659,14 +643,14 @@ fn send(
             sid
         }
     };
-    let attempt_sid = attempt_channel.map(|_| new_sid("VL"));
+    // Twilio's Attempts API has no SNA channel.
+    let attempt_sid = (channel != Channel::Sna).then(|| new_sid("VL"));
     let seq = db.seq();
     let v = db
         .verifications
         .get_mut(&sid)
         .ok_or_else(|| ApiError::not_found("/Verifications"))?;
     v.channel = channel.clone();
-    v.locale = locale.clone();
     v.updated = now;
     // A test number's code wins, even over the one an earlier send to it got.
     if channel != Channel::Sna && (v.code.is_none() || fixed_code.is_some()) {
@@ -676,10 +660,14 @@ fn send(
                 .unwrap_or_else(|| random_code(s.code_length)),
         );
     }
+    let code_length = v.code.as_ref().map_or(0, |code| code.len() as u8);
     v.send_attempts.push(SendAttempt {
+        seq,
         time: now,
         channel: channel.clone(),
-        attempt_sid: attempt_sid.clone(),
+        attempt_sid,
+        code_length,
+        locale: locale.clone(),
     });
     let body = v.wire(ctx);
     let name = s.name;
@@ -699,27 +687,7 @@ fn send(
             format!("Silent network auth: the device opens {}", v.sna_url(ctx)),
         ),
     };
-    let code_length = v.code.as_ref().map_or(0, String::len);
     let to = v.to.clone();
-    if let (Some(attempt_sid), Some(attempt_channel)) = (attempt_sid, attempt_channel) {
-        db.attempts.insert(
-            attempt_sid.clone(),
-            Box::new(Attempt::from(AttemptRecord {
-                seq,
-                sid: attempt_sid.as_str(),
-                service_sid,
-                verification_sid: sid.as_str(),
-                channel: attempt_channel,
-                to: to.as_str(),
-                country: target.number.as_ref().and_then(|n| n.country.as_deref()),
-                code_length,
-                locale: locale.as_str(),
-                converted: false,
-                created: now,
-                updated: now,
-            })),
-        );
-    }
     let message_sid = new_sid("SM");
     let date_created = crate::clock::format_time(now);
     db.outbox.push(
@@ -852,18 +820,8 @@ pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String
     .await
 }
 
-/// An attempt as listed: its `channel_data.status` follows its verification, and a
-/// verification no longer kept has expired.
-fn attempt_wire(db: &Db, a: &Attempt, ctx: &Ctx<'_>) -> VerificationAttempt {
-    let status = db
-        .verifications
-        .get(a.verification_sid())
-        .map_or("expired", |v| v.status.as_str());
-    a.wire(ctx, status)
-}
-
 /// The attempts matching the filters both the list and the summary take.
-fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiError> {
+fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<Attempt<'a>>, ApiError> {
     let time = |name: &str| -> Result<Option<i64>, ApiError> {
         req.get(name)
             .map(|t| {
@@ -875,14 +833,17 @@ fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiE
     let after = time("DateCreatedAfter")?;
     let before = time("DateCreatedBefore")?;
     let status = req.one_of("Status", &["converted", "unconverted"])?;
-    let mut out: Vec<&Attempt> = db
-        .attempts
+    let mut out: Vec<Attempt<'_>> = db
+        .verifications
         .values()
-        .map(|a| &**a)
-        .filter(|a| after.is_none_or(|t| a.created >= t))
-        .filter(|a| before.is_none_or(|t| a.created <= t))
+        .flat_map(|v| v.attempts())
+        .filter(|a| after.is_none_or(|t| a.created() >= t))
+        .filter(|a| before.is_none_or(|t| a.created() <= t))
         .filter(|a| req.get("ChannelData.To").is_none_or(|to| a.to() == to))
-        .filter(|a| req.get("Country").is_none_or(|c| a.country() == Some(c)))
+        .filter(|a| {
+            req.get("Country")
+                .is_none_or(|c| a.number().and_then(|n| n.country).as_deref() == Some(c))
+        })
         .filter(|a| req.get("Channel").is_none_or(|c| a.channel() == c))
         .filter(|a| {
             req.get("VerifyServiceSid")
@@ -899,18 +860,17 @@ fn filtered_attempts<'a>(db: &'a Db, req: &Req) -> Result<Vec<&'a Attempt>, ApiE
         .filter(|a| {
             status
                 .as_deref()
-                .is_none_or(|s| (s == "converted") == a.converted)
+                .is_none_or(|s| (s == "converted") == a.converted())
         })
         .collect();
-    out.sort_by_key(|a| a.seq);
+    out.sort_by_key(Attempt::seq);
     Ok(out)
 }
 
 pub(crate) async fn list_attempts(State(app): State<App>, req: Req) -> ApiResult {
     let ctx = ctx(&app, &req);
     let items = app.read(|db, _| {
-        filtered_attempts(db, &req)
-            .map(|all| all.into_iter().map(|a| attempt_wire(db, a, &ctx)).collect())
+        filtered_attempts(db, &req).map(|all| all.into_iter().map(|a| a.wire(&ctx)).collect())
     })?;
     page(&req, "/v2/Attempts", "attempts", items)
 }
@@ -922,18 +882,20 @@ pub(crate) async fn fetch_attempt(
 ) -> ApiResult {
     let ctx = ctx(&app, &req);
     app.read(|db, _| {
-        let a = db
-            .attempts
-            .get(&asid)
+        // A scan, as the list's: an index of attempts would cost every send a
+        // table row, and fetching one by SID is rare.
+        let a = (db.verifications.values())
+            .flat_map(|v| v.attempts())
+            .find(|a| a.sid == asid)
             .ok_or_else(|| ApiError::not_found(&format!("/Attempts/{asid}")))?;
-        Ok(ok(attempt_wire(db, a, &ctx)))
+        Ok(ok(a.wire(&ctx)))
     })
 }
 
 pub(crate) async fn attempts_summary(State(app): State<App>, req: Req) -> ApiResult {
     let (total, converted) = app.read(|db, _| {
         filtered_attempts(db, &req)
-            .map(|all| (all.len(), all.iter().filter(|a| a.converted).count()))
+            .map(|all| (all.len(), all.iter().filter(|a| a.converted()).count()))
     })?;
     let rate = if total == 0 {
         0.0

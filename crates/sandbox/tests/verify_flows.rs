@@ -81,6 +81,30 @@ async fn send_check_approve_then_gone() {
 }
 
 #[tokio::test]
+async fn a_deleted_services_attempts_stay_in_the_logs_as_expired() {
+    let (_sandbox, api) = start().await;
+    let va = api.service(&[]).await;
+    let sent = api.send_code(&va, "+14155550123", "sms").await;
+    let attempt = sent.body["send_code_attempts"][0]["attempt_sid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(api.delete(&format!("/v2/Services/{va}")).await.status, 204);
+
+    let fetched = api.get(&format!("/v2/Attempts/{attempt}")).await;
+    assert_eq!(fetched.status, 200);
+    assert_eq!(fetched.body["verification_sid"], sent.body["sid"]);
+    assert_eq!(fetched.body["channel_data"]["status"], "expired");
+    assert_eq!(fetched.body["channel_data"]["country"], "US");
+    let sent_again = api.send_code(&va, "+14155550123", "sms").await;
+    assert_eq!(sent_again.status, 404, "the service is gone");
+    let unknown = api
+        .get("/v2/Attempts/VL00000000000000000000000000000000")
+        .await;
+    assert_eq!((unknown.status, unknown.code()), (404, 20404));
+}
+
+#[tokio::test]
 async fn sixth_send_is_60203_and_sixth_check_is_60202() {
     let (_sandbox, api) = start().await;
     let va = api.service(&[]).await;
