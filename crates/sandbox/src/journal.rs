@@ -492,9 +492,9 @@ mod tests {
         for n in 0..60 {
             change(&mut state, &mut journal, |s| {
                 s.clock_offset = n;
-                s.pending.insert(format!("k{n}"), format!("VE{n}"));
+                s.rate_hits.insert(format!("k{n}"), vec![n]);
                 if n % 3 == 0 {
-                    s.pending.remove(&format!("k{}", n / 2));
+                    s.rate_hits.remove(&format!("k{}", n / 2));
                 }
             });
         }
@@ -514,29 +514,23 @@ mod tests {
         let (mut state, mut journal) = open(&path).unwrap();
         state.start_journal();
         change(&mut state, &mut journal, |s| {
-            s.pending.insert("answered".into(), "VE1".into());
+            s.rate_hits.insert("answered".into(), vec![1]);
         });
         let answered = snapshot(&state);
         // A crash in mid-write: half of the next line reached the file.
-        let torn = br#"{"clock_offset":0,"next_seq":0,"pending":{"torn":"VE"#;
+        let torn = br#"{"clock_offset":0,"next_seq":0,"rate_hits":{"torn":[1"#;
         journal.file.write_all(torn).unwrap();
         let mut reopened = reopen(&path);
         assert_eq!(snapshot(&reopened), answered);
         // Appending after it must not glue a new line to the torn one.
         let (_, mut journal) = open(&path).unwrap();
         change(&mut reopened, &mut journal, |s| {
-            s.pending.insert("later".into(), "VE2".into());
+            s.rate_hits.insert("later".into(), vec![2]);
         });
         let restarted = reopen(&path);
-        assert_eq!(
-            restarted.pending.get("later").map(String::as_str),
-            Some("VE2")
-        );
-        assert_eq!(
-            restarted.pending.get("answered").map(String::as_str),
-            Some("VE1")
-        );
-        assert!(!restarted.pending.contains_key("torn"));
+        assert_eq!(restarted.rate_hits.get("later"), Some(&vec![2]));
+        assert_eq!(restarted.rate_hits.get("answered"), Some(&vec![1]));
+        assert!(!restarted.rate_hits.contains_key("torn"));
     }
 
     /// Changes until a fold is under way, then two more that go in after it
@@ -546,12 +540,12 @@ mod tests {
         while journal.folder.running.is_none() {
             n += 1;
             change(state, journal, |s| {
-                s.pending.insert(format!("before{n}"), format!("VE{n}"));
+                s.rate_hits.insert(format!("before{n}"), vec![n]);
             });
         }
         for n in 0..2 {
             append_change(state, journal, |s| {
-                s.pending.insert(format!("after{n}"), format!("VE{n}"));
+                s.rate_hits.insert(format!("after{n}"), vec![n]);
             });
         }
     }
@@ -617,8 +611,8 @@ mod tests {
         let blocker = journal.path().to_owned();
         std::fs::remove_file(&blocker).unwrap();
         std::fs::create_dir_all(blocker.join("in-the-way")).unwrap();
-        let mut change_and_fold = |state: &mut State, n: usize| {
-            state.pending.insert(format!("k{n}"), format!("VE{n}"));
+        let mut change_and_fold = |state: &mut State, n: i64| {
+            state.rate_hits.insert(format!("k{n}"), vec![n]);
             assert!(state.end_write());
             journal.append(&state.take_journal_lines()).unwrap();
             journal.fold_when_due()
@@ -661,7 +655,7 @@ mod tests {
         let (mut state, mut journal) = open(&path).unwrap();
         state.start_journal();
         change(&mut state, &mut journal, |s| {
-            s.pending.insert("a".into(), "VE1".into());
+            s.rate_hits.insert("a".into(), vec![1]);
         });
 
         // A reset back to a state whose bytes equal the first snapshot's: the
@@ -674,7 +668,7 @@ mod tests {
         journal.start_after(&empty).unwrap();
         std::fs::write(journal.path(), &stale).unwrap();
         let reopened = reopen(&path);
-        assert!(reopened.pending.is_empty(), "the reset is not undone");
+        assert!(reopened.rate_hits.is_empty(), "the reset is not undone");
         assert_eq!(snapshot(&reopened), snapshot(&state));
     }
 

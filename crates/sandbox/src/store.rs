@@ -69,8 +69,10 @@ pub(crate) struct State {
     pub next_seq: u64,
     pub services: Table<Service>,
     pub verifications: Table<Box<Verification>>,
-    /// `service_sid\nto` → the pending verification's SID.
-    pub pending: Table<String>,
+    /// `service_sid\nto` → the pending verification. Not in the state file: built
+    /// from the verifications on load.
+    #[serde(skip)]
+    pub pending: Map<String>,
     /// `service_sid\nidentity` → entity.
     pub entities: Table<Entity>,
     pub factors: Table<Factor>,
@@ -241,7 +243,8 @@ impl State {
     fn reserve_for_retention(&mut self) {
         let verifications = self.retention.verifications.min(100_000);
         self.verifications.reserve(verifications);
-        self.pending.reserve(verifications);
+        self.pending
+            .reserve(verifications.saturating_sub(self.pending.len()));
         self.verification_order
             .reserve(verifications.saturating_sub(self.verification_order.len()));
         self.outbox
@@ -270,13 +273,16 @@ impl State {
     }
 
     fn index_verifications(&mut self) {
-        let mut all: Vec<(u64, &String)> = self
-            .verifications
+        let mut all: Vec<&Verification> = self.verifications.values().map(|v| &**v).collect();
+        all.sort_unstable_by_key(|v| v.seq);
+        self.verification_order = all.iter().map(|v| v.sid.clone()).collect();
+        // Newest last: of two pending for one destination (the older one expired
+        // but not yet looked at), the newer is the one a send continues.
+        self.pending = all
             .iter()
-            .map(|(sid, v)| (v.seq, sid))
+            .filter(|v| v.status == twofold_twilio::VerificationStatus::Pending)
+            .map(|v| (key(&v.service_sid, &v.to), v.sid.clone()))
             .collect();
-        all.sort_unstable();
-        self.verification_order = all.into_iter().map(|(_, sid)| sid.clone()).collect();
     }
 
     /// Drops what the retention no longer keeps.
@@ -322,11 +328,10 @@ impl State {
     }
 
     /// Every table with its name in the state file.
-    fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 12] {
+    fn tables(&mut self) -> [(&'static str, &mut dyn Journaled); 11] {
         [
             ("services", &mut self.services),
             ("verifications", &mut self.verifications),
-            ("pending", &mut self.pending),
             ("entities", &mut self.entities),
             ("factors", &mut self.factors),
             ("challenges", &mut self.challenges),
@@ -994,6 +999,39 @@ mod tests {
             saved.get("attempts").is_none(),
             "the table is not written back"
         );
+    }
+
+    #[test]
+    fn the_pending_index_follows_the_verifications_kept_and_is_built_on_load() {
+        let kept = 16;
+        let mut state = State {
+            retention: Retention {
+                verifications: kept,
+                ..Retention::default()
+            },
+            ..State::default()
+        };
+        for n in 0..1_000 {
+            let v = serde_json::from_value(serde_json::json!({
+                "seq": n, "sid": format!("VE{n}"), "service_sid": "VA1",
+                "to": format!("+1415555{n:04}"), "channel": "sms", "status": "pending",
+                "code": "123456", "amount": null, "payee": null, "send_attempts": [],
+                "checks": 0, "sna_completed": false, "lookup": {}, "created": 0, "updated": 0
+            }))
+            .unwrap();
+            state.add_verification(v);
+            state.prune(0);
+            assert_eq!(state.pending.len(), state.verifications.len());
+        }
+        assert_eq!(state.verifications.len(), kept);
+        for v in state.verifications.values() {
+            assert_eq!(state.pending[&key("VA1", &v.to)], v.sid);
+        }
+        // A load builds the index from the verifications alone.
+        let mut reloaded: State =
+            serde_json::from_value(serde_json::to_value(&state).unwrap()).unwrap();
+        reloaded.after_load();
+        assert_eq!(reloaded.pending.len(), kept);
     }
 
     #[test]
