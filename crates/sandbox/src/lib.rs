@@ -42,6 +42,7 @@ mod conduct;
 mod connection;
 mod error;
 mod factors;
+mod hash_index;
 mod http;
 mod journal;
 mod lookup;

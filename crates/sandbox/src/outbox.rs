@@ -14,17 +14,19 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::OutboxMessage;
 use crate::clock::parse_time;
+use crate::hash_index::{HashIndex, Hashed};
 use crate::packed::Texts;
-use crate::store::Map;
 
 #[derive(Default)]
 pub(crate) struct Outbox {
     /// The number of the oldest message kept (messages ever dropped from the front).
     start: u64,
-    /// Each message with its time in Unix seconds, for the age limit.
-    messages: VecDeque<(i64, Packed)>,
-    /// Destination → numbers of its messages, oldest first.
-    by_to: Map<VecDeque<u64>>,
+    /// Each message with its time in Unix seconds, for the age limit, and its
+    /// destination's key in `by_to`.
+    messages: VecDeque<(i64, Hashed, Packed)>,
+    /// Destination → numbers of its messages, oldest first (with those of any
+    /// destination sharing its hash: readers compare the message's `To`).
+    by_to: HashIndex<u64>,
 }
 
 /// An [`OutboxMessage`] as kept: its texts in one allocation (`crate::packed`).
@@ -118,15 +120,9 @@ impl Message<'_> {
 
 impl Outbox {
     pub fn push(&mut self, time: i64, message: Message<'_>) {
-        let number = self.end();
-        match self.by_to.get_mut(message.to) {
-            Some(numbers) => numbers.push_back(number),
-            None => {
-                self.by_to
-                    .insert(message.to.to_owned(), VecDeque::from([number]));
-            }
-        }
-        self.messages.push_back((time, Packed::new(&message)));
+        let to = self.by_to.key(message.to);
+        self.by_to.push(to, self.end());
+        self.messages.push_back((time, to, Packed::new(&message)));
     }
 
     /// Room for `n` messages in all.
@@ -150,20 +146,20 @@ impl Outbox {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Message<'_>> {
-        self.messages.iter().map(|(_, m)| m.view())
+        self.messages.iter().map(|(_, _, m)| m.view())
     }
 
     /// Messages from number `from` on (those kept), oldest first.
     pub fn since(&self, from: u64) -> impl Iterator<Item = Message<'_>> {
         let skip = from.saturating_sub(self.start) as usize;
-        self.messages.iter().skip(skip).map(|(_, m)| m.view())
+        self.messages.iter().skip(skip).map(|(_, _, m)| m.view())
     }
 
     /// Drops every message: the numbers carry on from where they were.
     pub fn clear(&mut self) {
         self.start = self.end();
         self.messages.clear();
-        self.by_to = Map::default();
+        self.by_to = HashIndex::default();
     }
 
     /// Drops the oldest `n` messages (all of them if there are fewer).
@@ -176,25 +172,17 @@ impl Outbox {
     }
 
     fn pop_front(&mut self) -> Option<Packed> {
-        let (_, message) = self.messages.pop_front()?;
+        let (_, to, message) = self.messages.pop_front()?;
         let number = self.start;
         self.start += 1;
-        let to = message.view().to;
-        if let Some(numbers) = self.by_to.get_mut(to) {
-            if numbers.front() == Some(&number) {
-                numbers.pop_front();
-            }
-            if numbers.is_empty() {
-                self.by_to.remove(to);
-            }
-        }
+        self.by_to.remove(to, |&n| n == number);
         Some(message)
     }
 
     /// Keeps at most `max_count` messages, none sent before `oldest` (Unix seconds);
     /// the messages dropped go into `dropped`.
     pub fn prune(&mut self, max_count: usize, oldest: i64, dropped: &mut Vec<Packed>) {
-        while let Some((time, _)) = self.messages.front() {
+        while let Some((time, _, _)) = self.messages.front() {
             if self.messages.len() <= max_count && *time >= oldest {
                 break;
             }
@@ -207,15 +195,12 @@ impl Outbox {
     pub fn matching<'a>(&'a self, to: Option<&str>, channel: Option<&'a str>) -> Vec<Message<'a>> {
         let on_channel = |m: &Message<'_>| channel.is_none_or(|c| m.channel == c);
         match to {
-            Some(to) => self
-                .by_to
-                .get(to)
-                .into_iter()
-                .flatten()
+            Some(to) => (self.by_to.candidates(self.by_to.key(to)))
                 .filter_map(|&n| {
                     let index = usize::try_from(n.checked_sub(self.start)?).ok()?;
-                    self.messages.get(index).map(|(_, m)| m.view())
+                    self.messages.get(index).map(|(_, _, m)| m.view())
                 })
+                .filter(|m| m.to == to)
                 .filter(on_channel)
                 .collect(),
             None => self.iter().filter(on_channel).collect(),

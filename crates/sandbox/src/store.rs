@@ -29,6 +29,7 @@ use tokio::sync::{Notify, watch};
 use crate::auth::Credentials;
 use crate::clock;
 use crate::error::SandboxError;
+use crate::hash_index::HashIndex;
 use crate::journal::Journal;
 use crate::model::*;
 use crate::outbox::Outbox;
@@ -69,10 +70,11 @@ pub(crate) struct State {
     pub next_seq: u64,
     pub services: Table<Service>,
     pub verifications: Table<Box<Verification>>,
-    /// `service_sid\nto` → the pending verification. Not in the state file: built
-    /// from the verifications on load.
+    /// `(service_sid, to)` → the pending verification's SID (read through
+    /// [`State::pending_for`]). Not in the state file: built from the verifications
+    /// on load.
     #[serde(skip)]
-    pub pending: Map<String>,
+    pending: HashIndex<String>,
     /// `service_sid\nidentity` → entity.
     pub entities: Table<Entity>,
     pub factors: Table<Factor>,
@@ -229,10 +231,43 @@ impl State {
         }
     }
 
+    /// The SID of the pending verification for `to` on a service: the newest, if an
+    /// older one expired without being looked at since. Its expiry is the caller's
+    /// to check.
+    pub fn pending_for(&self, service_sid: &str, to: &str) -> Option<&str> {
+        (self
+            .pending
+            .candidates(self.pending.key((service_sid, to)))
+            .rev())
+        .map(String::as_str)
+        .find(|sid| {
+            (self.verifications.get(*sid))
+                .is_some_and(|v| v.service_sid == service_sid && v.to == to)
+        })
+    }
+
+    /// Forgets that verification `sid` is pending.
+    pub fn forget_pending(&mut self, sid: &str) {
+        if let Some(v) = self.verifications.get(sid) {
+            let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
+            self.pending.remove(destination, |pending| pending == sid);
+        }
+    }
+
+    /// Forgets every pending verification of a service.
+    pub fn forget_pending_of_service(&mut self, service_sid: &str) {
+        let verifications = &self.verifications;
+        self.pending.retain(|sid| {
+            verifications
+                .get(sid)
+                .is_some_and(|v| v.service_sid != service_sid)
+        });
+    }
+
     /// Adds a new verification, pending for `(service, to)`.
     pub fn add_verification(&mut self, v: Verification) {
-        self.pending
-            .insert(key(&v.service_sid, &v.to), v.sid.clone());
+        let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
+        self.pending.push(destination, v.sid.clone());
         self.verification_order.push_back(v.sid.clone());
         self.verifications.insert(v.sid.clone(), Box::new(v));
     }
@@ -243,8 +278,7 @@ impl State {
     fn reserve_for_retention(&mut self) {
         let verifications = self.retention.verifications.min(100_000);
         self.verifications.reserve(verifications);
-        self.pending
-            .reserve(verifications.saturating_sub(self.pending.len()));
+        self.pending.reserve(verifications);
         self.verification_order
             .reserve(verifications.saturating_sub(self.verification_order.len()));
         self.outbox
@@ -276,13 +310,15 @@ impl State {
         let mut all: Vec<&Verification> = self.verifications.values().map(|v| &**v).collect();
         all.sort_unstable_by_key(|v| v.seq);
         self.verification_order = all.iter().map(|v| v.sid.clone()).collect();
-        // Newest last: of two pending for one destination (the older one expired
-        // but not yet looked at), the newer is the one a send continues.
-        self.pending = all
-            .iter()
-            .filter(|v| v.status == twofold_twilio::VerificationStatus::Pending)
-            .map(|v| (key(&v.service_sid, &v.to), v.sid.clone()))
-            .collect();
+        // Oldest first, as they were made: of two pending for one destination (the
+        // older expired but not looked at since), the newer is the one found.
+        self.pending = HashIndex::default();
+        for v in all {
+            if v.status == twofold_twilio::VerificationStatus::Pending {
+                let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
+                self.pending.push(destination, v.sid.clone());
+            }
+        }
     }
 
     /// Drops what the retention no longer keeps.
@@ -316,13 +352,10 @@ impl State {
             let Some(sid) = self.verification_order.pop_front() else {
                 break;
             };
+            self.forget_pending(&sid);
             let Some(v) = self.verifications.remove(&sid) else {
                 continue;
             };
-            let to_key = key(&v.service_sid, &v.to);
-            if self.pending.get(&to_key) == Some(&sid) {
-                self.pending.remove(&to_key);
-            }
             self.dropped.verifications.push(v);
         }
     }
@@ -1021,17 +1054,20 @@ mod tests {
             .unwrap();
             state.add_verification(v);
             state.prune(0);
-            assert_eq!(state.pending.len(), state.verifications.len());
         }
         assert_eq!(state.verifications.len(), kept);
+        assert_eq!(state.pending.len(), kept, "dropped ones are forgotten");
         for v in state.verifications.values() {
-            assert_eq!(state.pending[&key("VA1", &v.to)], v.sid);
+            assert_eq!(state.pending_for("VA1", &v.to), Some(v.sid.as_str()));
         }
         // A load builds the index from the verifications alone.
         let mut reloaded: State =
             serde_json::from_value(serde_json::to_value(&state).unwrap()).unwrap();
         reloaded.after_load();
-        assert_eq!(reloaded.pending.len(), kept);
+        for v in state.verifications.values() {
+            assert_eq!(reloaded.pending_for("VA1", &v.to), Some(v.sid.as_str()));
+        }
+        assert_eq!(reloaded.pending_for("VA1", "+14155550000"), None, "dropped");
     }
 
     #[test]

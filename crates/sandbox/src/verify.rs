@@ -16,7 +16,7 @@ use crate::params::Req;
 use crate::phone::{self, Number};
 use crate::resources;
 use crate::sid::new_sid;
-use crate::store::{App, State as Db, key};
+use crate::store::{App, State as Db};
 use crate::test_numbers::TestAnswer;
 
 /// How long a code stays valid.
@@ -243,7 +243,7 @@ pub(crate) async fn delete_service(State(app): State<App>, Path(sid): Path<Strin
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))?;
         // Its verifications stay until the retention drops them, as their
         // attempts stay in Twilio's logs, but none is pending any more.
-        db.pending.retain(|k, _| !k.starts_with(&key(&sid, "")));
+        db.forget_pending_of_service(&sid);
         let pending: Vec<String> = (db.verifications.values())
             .filter(|v| v.service_sid == sid && v.status == VerificationStatus::Pending)
             .map(|v| v.sid.clone())
@@ -372,15 +372,14 @@ fn pending_mut<'a>(
     {
         sid_or_to.to_owned()
     } else {
-        db.pending.get(&key(service_sid, sid_or_to))?.clone()
+        db.pending_for(service_sid, sid_or_to)?.to_owned()
     };
     let v = db.verifications.get(&sid)?;
     if v.status != VerificationStatus::Pending {
         return None;
     }
     if now >= v.created + VALIDITY_SECS {
-        let to_key = key(service_sid, &v.to);
-        db.pending.remove(&to_key);
+        db.forget_pending(&sid);
         let v = db.verifications.get_mut(&sid)?;
         v.status = VerificationStatus::Expired;
         return None;
@@ -390,11 +389,10 @@ fn pending_mut<'a>(
 
 /// Ends a verification's life: later fetches and checks answer 20404.
 fn finish(db: &mut Db, sid: &str, status: VerificationStatus, now: i64) {
+    db.forget_pending(sid);
     if let Some(v) = db.verifications.get_mut(sid) {
         v.status = status;
         v.updated = now;
-        let to_key = key(&v.service_sid, &v.to);
-        db.pending.remove(&to_key);
     }
 }
 
