@@ -29,7 +29,7 @@ use tokio::sync::{Notify, watch};
 use crate::auth::Credentials;
 use crate::clock;
 use crate::error::SandboxError;
-use crate::hash_index::HashIndex;
+use crate::hash_index::{HashIndex, Hashed};
 use crate::journal::Journal;
 use crate::model::*;
 use crate::outbox::Outbox;
@@ -74,7 +74,7 @@ pub(crate) struct State {
     /// [`State::pending_for`]). Not in the state file: built from the verifications
     /// on load.
     #[serde(skip)]
-    pending: HashIndex<String>,
+    pending: HashIndex<Pending>,
     /// `service_sid\nidentity` → entity.
     pub entities: Table<Entity>,
     pub factors: Table<Factor>,
@@ -111,7 +111,7 @@ pub(crate) struct State {
     retention: Retention,
     /// Verification SIDs oldest first, for retention.
     #[serde(skip)]
-    verification_order: VecDeque<String>,
+    verification_order: VecDeque<Kept>,
     /// With a state file: what the journal has, and the lines not yet on disk.
     #[serde(skip)]
     journal: Option<Tracking>,
@@ -136,6 +136,38 @@ pub(crate) struct Dropped {
 impl Dropped {
     fn is_empty(&self) -> bool {
         self.verifications.is_empty() && self.messages.is_empty()
+    }
+}
+
+/// A verification as the pending index has it: its sequence number tells it
+/// from another verification to the same destination without reading either.
+struct Pending {
+    seq: u64,
+    sid: String,
+}
+
+/// A verification as the retention order keeps it, with what dropping it needs.
+struct Kept {
+    seq: u64,
+    sid: String,
+    destination: Hashed,
+}
+
+/// Notes `v` in the pending index if it is pending; answers its place in the
+/// retention order.
+fn index(pending: &mut HashIndex<Pending>, v: &Verification) -> Kept {
+    let destination = pending.key((v.service_sid.as_str(), v.to.as_str()));
+    if v.status == twofold_twilio::VerificationStatus::Pending {
+        let entry = Pending {
+            seq: v.seq,
+            sid: v.sid.clone(),
+        };
+        pending.push(destination, entry);
+    }
+    Kept {
+        seq: v.seq,
+        sid: v.sid.clone(),
+        destination,
     }
 }
 
@@ -239,7 +271,7 @@ impl State {
             .pending
             .candidates(self.pending.key((service_sid, to)))
             .rev())
-        .map(String::as_str)
+        .map(|pending| pending.sid.as_str())
         .find(|sid| {
             (self.verifications.get(*sid))
                 .is_some_and(|v| v.service_sid == service_sid && v.to == to)
@@ -250,25 +282,25 @@ impl State {
     pub fn forget_pending(&mut self, sid: &str) {
         if let Some(v) = self.verifications.get(sid) {
             let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
-            self.pending.remove(destination, |pending| pending == sid);
+            self.pending
+                .remove(destination, |pending| pending.seq == v.seq);
         }
     }
 
     /// Forgets every pending verification of a service.
     pub fn forget_pending_of_service(&mut self, service_sid: &str) {
         let verifications = &self.verifications;
-        self.pending.retain(|sid| {
+        self.pending.retain(|pending| {
             verifications
-                .get(sid)
+                .get(&pending.sid)
                 .is_some_and(|v| v.service_sid != service_sid)
         });
     }
 
     /// Adds a new verification, pending for `(service, to)`.
     pub fn add_verification(&mut self, v: Verification) {
-        let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
-        self.pending.push(destination, v.sid.clone());
-        self.verification_order.push_back(v.sid.clone());
+        let kept = index(&mut self.pending, &v);
+        self.verification_order.push_back(kept);
         self.verifications.insert(v.sid.clone(), Box::new(v));
     }
 
@@ -309,16 +341,11 @@ impl State {
     fn index_verifications(&mut self) {
         let mut all: Vec<&Verification> = self.verifications.values().map(|v| &**v).collect();
         all.sort_unstable_by_key(|v| v.seq);
-        self.verification_order = all.iter().map(|v| v.sid.clone()).collect();
         // Oldest first, as they were made: of two pending for one destination (the
         // older expired but not looked at since), the newer is the one found.
-        self.pending = HashIndex::default();
-        for v in all {
-            if v.status == twofold_twilio::VerificationStatus::Pending {
-                let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
-                self.pending.push(destination, v.sid.clone());
-            }
-        }
+        let pending = &mut self.pending;
+        *pending = HashIndex::default();
+        self.verification_order = all.into_iter().map(|v| index(pending, v)).collect();
     }
 
     /// Drops what the retention no longer keeps.
@@ -331,7 +358,7 @@ impl State {
             &mut self.dropped.messages,
         );
         let oldest = age(keep.verification_max_age_secs);
-        while let Some(sid) = self.verification_order.front() {
+        while let Some(Kept { sid, .. }) = self.verification_order.front() {
             let Some(v) = self.verifications.get(sid) else {
                 // Only the retention removes verifications, and the order is
                 // rebuilt whenever the state is replaced; an order that outlived
@@ -349,11 +376,12 @@ impl State {
             if !(too_many || v.created < oldest && over()) {
                 break;
             }
-            let Some(sid) = self.verification_order.pop_front() else {
+            let Some(kept) = self.verification_order.pop_front() else {
                 break;
             };
-            self.forget_pending(&sid);
-            let Some(v) = self.verifications.remove(&sid) else {
+            // From what the order kept: the record's own texts are cold by now.
+            (self.pending).remove(kept.destination, |p| p.seq == kept.seq);
+            let Some(v) = self.verifications.remove(&kept.sid) else {
                 continue;
             };
             self.dropped.verifications.push(v);
