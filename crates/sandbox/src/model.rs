@@ -16,6 +16,8 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use twofold_twilio as wire;
 
+use crate::sid::Sid;
+
 /// What every renderer needs: the client's base URL and the account SID.
 pub(crate) struct Ctx<'a> {
     pub base: &'a str,
@@ -202,7 +204,7 @@ pub(crate) struct SendAttempt {
     pub time: i64,
     pub channel: wire::Channel,
     /// `None` for SNA: the Attempts API has no SNA channel.
-    pub attempt_sid: Option<String>,
+    pub attempt_sid: Option<Sid>,
     /// The attempt's `channel_data`: what the send's code and message were.
     #[serde(default)]
     pub code_length: u8,
@@ -213,8 +215,8 @@ pub(crate) struct SendAttempt {
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct Verification {
     pub seq: u64,
-    pub sid: String,
-    pub service_sid: String,
+    pub sid: Sid,
+    pub service_sid: Sid,
     pub to: String,
     /// The channel and status are the wire's enums (written as the same strings
     /// in the state file), compared as values rather than as text.
@@ -280,7 +282,7 @@ impl Verification {
             .map(|a| wire::SendCodeAttempt {
                 time: date_time(a.time),
                 channel: a.channel.to_string(),
-                attempt_sid: a.attempt_sid.clone(),
+                attempt_sid: a.attempt_sid.map(|sid| sid.to_string()),
             })
             .collect();
         wire::Verification {
@@ -312,14 +314,14 @@ impl Verification {
                 true => Vec::new(),
                 false => (self.send_attempts.iter())
                     .map(|a| wire::SnaAttemptError {
-                        attempt_sid: a.attempt_sid.clone(),
+                        attempt_sid: a.attempt_sid.map(|sid| sid.to_string()),
                         code: 60519,
                     })
                     .collect(),
             });
         wire::VerificationCheck {
-            sid: Some(self.sid.clone()),
-            service_sid: Some(self.service_sid.clone()),
+            sid: Some(self.sid.to_string()),
+            service_sid: Some(self.service_sid.to_string()),
             account_sid: ctx.account_sid(),
             to: Some(self.to.clone()),
             channel: self.channel.clone(),
@@ -604,8 +606,8 @@ impl RateLimit {
             self.service_sid, self.sid
         ));
         wire::RateLimit {
-            sid: Some(self.sid.clone()),
-            service_sid: Some(self.service_sid.clone()),
+            sid: Some(self.sid.to_string()),
+            service_sid: Some(self.service_sid.to_string()),
             account_sid: ctx.account_sid(),
             unique_name: Some(self.unique_name.clone()),
             description: self.description.clone(),
@@ -692,8 +694,8 @@ pub(crate) struct Webhook {
 impl Webhook {
     pub fn wire(&self, ctx: &Ctx<'_>) -> wire::Webhook {
         wire::Webhook {
-            sid: Some(self.sid.clone()),
-            service_sid: Some(self.service_sid.clone()),
+            sid: Some(self.sid.to_string()),
+            service_sid: Some(self.service_sid.to_string()),
             account_sid: ctx.account_sid(),
             friendly_name: Some(self.friendly_name.clone()),
             event_types: Some(self.event_types.clone()),

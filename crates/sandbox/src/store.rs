@@ -14,7 +14,9 @@
 //! finished verifications beyond the [`Retention`] limits are dropped (each write
 //! drops what its own sends pushed out, so the work per request stays constant).
 
+use std::borrow::Borrow;
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::ops::Deref;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,6 +35,7 @@ use crate::hash_index::{HashIndex, Hashed};
 use crate::journal::Journal;
 use crate::model::*;
 use crate::outbox::Outbox;
+use crate::sid::Sid;
 
 /// How much of the past the Sandbox keeps in memory (and in its state file).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +72,7 @@ pub(crate) struct State {
     pub clock_offset: i64,
     pub next_seq: u64,
     pub services: Table<Service>,
-    pub verifications: Table<Box<Verification>>,
+    pub verifications: Table<Box<Verification>, Sid>,
     /// `(service_sid, to)` → the pending verification's SID (read through
     /// [`State::pending_for`]). Not in the state file: built from the verifications
     /// on load.
@@ -143,13 +146,13 @@ impl Dropped {
 /// from another verification to the same destination without reading either.
 struct Pending {
     seq: u64,
-    sid: String,
+    sid: Sid,
 }
 
 /// A verification as the retention order keeps it, with what dropping it needs.
 struct Kept {
     seq: u64,
-    sid: String,
+    sid: Sid,
     destination: Hashed,
 }
 
@@ -160,13 +163,13 @@ fn index(pending: &mut HashIndex<Pending>, v: &Verification) -> Kept {
     if v.status == twofold_twilio::VerificationStatus::Pending {
         let entry = Pending {
             seq: v.seq,
-            sid: v.sid.clone(),
+            sid: v.sid,
         };
         pending.push(destination, entry);
     }
     Kept {
         seq: v.seq,
-        sid: v.sid.clone(),
+        sid: v.sid,
         destination,
     }
 }
@@ -266,14 +269,14 @@ impl State {
     /// The SID of the pending verification for `to` on a service: the newest, if an
     /// older one expired without being looked at since. Its expiry is the caller's
     /// to check.
-    pub fn pending_for(&self, service_sid: &str, to: &str) -> Option<&str> {
+    pub fn pending_for(&self, service_sid: &str, to: &str) -> Option<Sid> {
         (self
             .pending
             .candidates(self.pending.key((service_sid, to)))
             .rev())
-        .map(|pending| pending.sid.as_str())
+        .map(|pending| pending.sid)
         .find(|sid| {
-            (self.verifications.get(*sid))
+            (self.verifications.get(sid.as_str()))
                 .is_some_and(|v| v.service_sid == service_sid && v.to == to)
         })
     }
@@ -301,7 +304,7 @@ impl State {
     pub fn add_verification(&mut self, v: Verification) {
         let kept = index(&mut self.pending, &v);
         self.verification_order.push_back(kept);
-        self.verifications.insert(v.sid.clone(), Box::new(v));
+        self.verifications.insert(v.sid, Box::new(v));
     }
 
     /// Makes room for what the retention keeps (up to 100,000 of each) at once:
@@ -327,8 +330,13 @@ impl State {
     /// Gives each send the details its attempt kept in an older state file.
     fn fold_legacy_attempts(&mut self) {
         for (sid, attempt) in std::mem::take(&mut self.legacy_attempts) {
-            let send = (self.verifications.map.get_mut(&attempt.verification_sid)).and_then(|v| {
-                (v.send_attempts.iter_mut()).find(|s| s.attempt_sid.as_ref() == Some(&sid))
+            let send = (self
+                .verifications
+                .map
+                .get_mut(attempt.verification_sid.as_str()))
+            .and_then(|v| {
+                (v.send_attempts.iter_mut())
+                    .find(|s| s.attempt_sid.is_some_and(|a| a == sid.as_str()))
             });
             if let Some(send) = send {
                 send.seq = attempt.seq;
@@ -570,29 +578,29 @@ pub(crate) type Map<V> = HashMap<String, V, foldhash::fast::RandomState>;
 /// The Sandbox's records by SID or composite key. Reads go straight to the map;
 /// every change goes through a method here that, with a state file, notes the key,
 /// so the journal line of a write holds exactly the records it touched.
-pub(crate) struct Table<V> {
-    map: Map<V>,
+pub(crate) struct Table<V, K = String> {
+    map: HashMap<K, V, foldhash::fast::RandomState>,
     /// Keys changed since the last journal line; `None` without a state file.
     changed: Option<Vec<String>>,
 }
 
-impl<V> Default for Table<V> {
+impl<V, K> Default for Table<V, K> {
     fn default() -> Self {
         Table {
-            map: Map::default(),
+            map: HashMap::default(),
             changed: None,
         }
     }
 }
 
-impl<V> Deref for Table<V> {
-    type Target = Map<V>;
-    fn deref(&self) -> &Map<V> {
+impl<V, K> Deref for Table<V, K> {
+    type Target = HashMap<K, V, foldhash::fast::RandomState>;
+    fn deref(&self) -> &Self::Target {
         &self.map
     }
 }
 
-impl<V> Table<V> {
+impl<V, K: Hash + Eq + Borrow<str>> Table<V, K> {
     /// Room for `n` records in all.
     fn reserve(&mut self, n: usize) {
         self.map.reserve(n.saturating_sub(self.map.len()));
@@ -611,8 +619,8 @@ impl<V> Table<V> {
         self.map.get_mut(key)
     }
 
-    pub fn insert(&mut self, key: String, value: V) -> Option<V> {
-        self.note(&key);
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        self.note(key.borrow());
         self.map.insert(key, value)
     }
 
@@ -624,33 +632,33 @@ impl<V> Table<V> {
         removed
     }
 
-    pub fn entry(&mut self, key: String) -> std::collections::hash_map::Entry<'_, String, V> {
-        self.note(&key);
+    pub fn entry(&mut self, key: K) -> std::collections::hash_map::Entry<'_, K, V> {
+        self.note(key.borrow());
         self.map.entry(key)
     }
 
-    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut V) -> bool) {
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         let changed = &mut self.changed;
         self.map.retain(|k, v| {
             let kept = keep(k, v);
             if let (false, Some(changed)) = (kept, changed.as_mut()) {
-                changed.push(k.clone());
+                changed.push(k.borrow().to_owned());
             }
             kept
         });
     }
 }
 
-impl<V: Serialize> Serialize for Table<V> {
+impl<V: Serialize, K: Serialize> Serialize for Table<V, K> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.map.serialize(serializer)
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Table<V> {
+impl<'de, V: Deserialize<'de>, K: Deserialize<'de> + Hash + Eq> Deserialize<'de> for Table<V, K> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(Table {
-            map: Map::deserialize(deserializer)?,
+            map: HashMap::deserialize(deserializer)?,
             changed: None,
         })
     }
@@ -665,7 +673,11 @@ trait Journaled {
     fn apply(&mut self, changes: Value) -> serde_json::Result<()>;
 }
 
-impl<V: Serialize + DeserializeOwned> Journaled for Table<V> {
+impl<V, K> Journaled for Table<V, K>
+where
+    V: Serialize + DeserializeOwned,
+    K: Hash + Eq + Borrow<str> + DeserializeOwned,
+{
     fn track(&mut self, on: bool) {
         self.changed = on.then(Vec::new);
     }
@@ -687,7 +699,7 @@ impl<V: Serialize + DeserializeOwned> Journaled for Table<V> {
             }
             write_json(out, &key);
             out.push(b':');
-            match self.map.get(&key) {
+            match self.map.get(key.as_str()) {
                 Some(record) => write_json(out, record),
                 None => out.extend_from_slice(b"null"),
             }
@@ -696,11 +708,11 @@ impl<V: Serialize + DeserializeOwned> Journaled for Table<V> {
     }
 
     fn apply(&mut self, changes: Value) -> serde_json::Result<()> {
-        let changes: Map<Option<V>> = serde_json::from_value(changes)?;
+        let changes: HashMap<K, Option<V>> = serde_json::from_value(changes)?;
         for (key, record) in changes {
             match record {
                 Some(record) => self.map.insert(key, record),
-                None => self.map.remove(&key),
+                None => self.map.remove(key.borrow()),
             };
         }
         Ok(())
@@ -1086,14 +1098,14 @@ mod tests {
         assert_eq!(state.verifications.len(), kept);
         assert_eq!(state.pending.len(), kept, "dropped ones are forgotten");
         for v in state.verifications.values() {
-            assert_eq!(state.pending_for("VA1", &v.to), Some(v.sid.as_str()));
+            assert_eq!(state.pending_for("VA1", &v.to), Some(v.sid));
         }
         // A load builds the index from the verifications alone.
         let mut reloaded: State =
             serde_json::from_value(serde_json::to_value(&state).unwrap()).unwrap();
         reloaded.after_load();
         for v in state.verifications.values() {
-            assert_eq!(reloaded.pending_for("VA1", &v.to), Some(v.sid.as_str()));
+            assert_eq!(reloaded.pending_for("VA1", &v.to), Some(v.sid));
         }
         assert_eq!(reloaded.pending_for("VA1", "+14155550000"), None, "dropped");
     }

@@ -15,7 +15,7 @@ use crate::outbox::Message;
 use crate::params::Req;
 use crate::phone::{self, Number};
 use crate::resources;
-use crate::sid::new_sid;
+use crate::sid::{Sid, new_sid};
 use crate::store::{App, State as Db};
 use crate::test_numbers::TestAnswer;
 
@@ -244,9 +244,9 @@ pub(crate) async fn delete_service(State(app): State<App>, Path(sid): Path<Strin
         // Its verifications stay until the retention drops them, as their
         // attempts stay in Twilio's logs, but none is pending any more.
         db.forget_pending_of_service(&sid);
-        let pending: Vec<String> = (db.verifications.values())
-            .filter(|v| v.service_sid == sid && v.status == VerificationStatus::Pending)
-            .map(|v| v.sid.clone())
+        let pending: Vec<Sid> = (db.verifications.values())
+            .filter(|v| v.service_sid == sid.as_str() && v.status == VerificationStatus::Pending)
+            .map(|v| v.sid)
             .collect();
         for vsid in pending {
             if let Some(v) = db.verifications.get_mut(&vsid) {
@@ -364,17 +364,15 @@ fn pending_mut<'a>(
     sid_or_to: &str,
 ) -> Option<&'a mut Verification> {
     // A phone number or an email cannot be a SID: no lookup in the (large) table.
-    let sid = if crate::sid::is_sid(sid_or_to, "VE")
-        && db
-            .verifications
-            .get(sid_or_to)
-            .is_some_and(|v| v.service_sid == service_sid)
-    {
-        sid_or_to.to_owned()
-    } else {
-        db.pending_for(service_sid, sid_or_to)?.to_owned()
+    let by_sid = (crate::sid::is_sid(sid_or_to, "VE"))
+        .then(|| db.verifications.get(sid_or_to))
+        .flatten()
+        .filter(|v| v.service_sid == service_sid);
+    let sid = match by_sid {
+        Some(v) => v.sid,
+        None => db.pending_for(service_sid, sid_or_to)?,
     };
-    let v = db.verifications.get(&sid)?;
+    let v = db.verifications.get(sid.as_str())?;
     if v.status != VerificationStatus::Pending {
         return None;
     }
@@ -514,6 +512,9 @@ fn send(
     // The service's settings a send needs, copied out (not the whole record) so the
     // state can be changed below.
     let s = SendRules::of(service(db, service_sid)?, req);
+    // Only a hand-edited state file names a service longer than a SID.
+    let service_key = Sid::parse(service_sid)
+        .ok_or_else(|| ApiError::not_found(&format!("/Services/{service_sid}")))?;
     let test_number = db.test_numbers.iter().find(|t| t.to == target.to);
     let fixed_code = match test_number.map(|t| &t.answer) {
         // Its error is stored checked, so the fallback (a 400 naming the codes the
@@ -586,8 +587,9 @@ fn send(
         return Err(LANDLINE.into());
     }
     let rate_keys = resources::rate_limit_keys(db, now, service_sid, req)?;
-    let existing = pending_mut(db, now, service_sid, &target.to).map(|v| v.sid.clone());
-    crate::conduct::note_send(db, existing.as_deref(), now, service_sid, &target.channel);
+    let existing = pending_mut(db, now, service_sid, &target.to).map(|v| v.sid);
+    let existing_sid = existing.as_ref().map(Sid::as_str);
+    crate::conduct::note_send(db, existing_sid, now, service_sid, &target.channel);
     if let Some(full) = existing
         .as_ref()
         .and_then(|sid| db.verifications.get(sid))
@@ -621,8 +623,8 @@ fn send(
             };
             let v = Verification {
                 seq: db.seq(),
-                sid: new_sid("VE"),
-                service_sid: service_sid.to_owned(),
+                sid: Sid::new("VE"),
+                service_sid: service_key,
                 to: target.to.clone(),
                 channel: channel.clone(),
                 status: VerificationStatus::Pending,
@@ -636,13 +638,13 @@ fn send(
                 created: now,
                 updated: now,
             };
-            let sid = v.sid.clone();
+            let sid = v.sid;
             db.add_verification(v);
             sid
         }
     };
     // Twilio's Attempts API has no SNA channel.
-    let attempt_sid = (channel != Channel::Sna).then(|| new_sid("VL"));
+    let attempt_sid = (channel != Channel::Sna).then(|| Sid::new("VL"));
     let seq = db.seq();
     let v = db
         .verifications
@@ -734,7 +736,7 @@ pub(crate) async fn update_verification(
         service(db, &sid)?;
         let v = pending_mut(db, now, &sid, &vsid)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/Verifications/{vsid}")))?;
-        let vsid = v.sid.clone();
+        let vsid = v.sid;
         finish(db, &vsid, parsed(&status), now);
         let v = db
             .verifications
@@ -768,7 +770,7 @@ pub(crate) async fn check_verification(
         service(db, &sid)?;
         let v = pending_mut(db, now, &sid, &target)
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}/VerificationCheck")))?;
-        let vsid = v.sid.clone();
+        let vsid = v.sid;
         if v.checks >= MAX_CHECKS {
             finish(db, &vsid, VerificationStatus::MaxAttemptsReached, now);
             return Err(ApiError::new(
@@ -801,12 +803,9 @@ pub(crate) async fn check_verification(
 /// would have confirmed, so the next check approves.
 pub(crate) async fn complete_sna(State(app): State<App>, Path(vsid): Path<String>) -> ApiResult {
     app.write(|db, now| {
-        let service_sid = db
-            .verifications
-            .get(&vsid)
-            .map(|v| v.service_sid.clone())
-            .unwrap_or_default();
-        let v = pending_mut(db, now, &service_sid, &vsid)
+        let service_sid = (db.verifications.get(vsid.as_str())).map(|v| v.service_sid);
+        let service_sid = service_sid.as_ref().map_or("", Sid::as_str);
+        let v = pending_mut(db, now, service_sid, &vsid)
             .filter(|v| v.channel == Channel::Sna)
             .ok_or_else(|| ApiError::not_found(&format!("/sandbox/sna/{vsid}")))?;
         v.sna_completed = true;
