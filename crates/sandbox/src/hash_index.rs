@@ -19,11 +19,15 @@ pub(crate) struct HashIndex<T> {
     hasher: foldhash::fast::RandomState,
 }
 
-/// The values of one hash, oldest first: nearly always only `first` (an empty
-/// `VecDeque` allocates nothing).
+/// The values of one hash, oldest first: nearly always only `first`, so the rest
+/// are boxed to keep the table's slots small (a slot read is a cache miss).
 struct Candidates<T> {
     first: T,
-    rest: VecDeque<T>,
+    #[expect(
+        clippy::box_collection,
+        reason = "a box is one word in the slot, a deque four"
+    )]
+    rest: Option<Box<VecDeque<T>>>,
 }
 
 impl<T> Default for HashIndex<T> {
@@ -56,10 +60,12 @@ impl<T> HashIndex<T> {
             Entry::Vacant(entry) => {
                 entry.insert(Candidates {
                     first: value,
-                    rest: VecDeque::new(),
+                    rest: None,
                 });
             }
-            Entry::Occupied(mut entry) => entry.get_mut().rest.push_back(value),
+            Entry::Occupied(mut entry) => (entry.get_mut().rest)
+                .get_or_insert_default()
+                .push_back(value),
         }
     }
 
@@ -67,7 +73,7 @@ impl<T> HashIndex<T> {
     pub fn candidates(&self, key: Hashed) -> impl DoubleEndedIterator<Item = &T> {
         let entry = self.entries.get(&key.0);
         let first = entry.map(|c| &c.first);
-        let rest = entry.map(|c| c.rest.iter());
+        let rest = entry.and_then(|c| c.rest.as_deref()).map(VecDeque::iter);
         first.into_iter().chain(rest.into_iter().flatten())
     }
 
@@ -78,10 +84,11 @@ impl<T> HashIndex<T> {
         };
         let candidates = entry.get_mut();
         if !is(&candidates.first) {
-            let index = candidates.rest.iter().position(is)?;
-            return candidates.rest.remove(index);
+            let rest = candidates.rest.as_deref_mut()?;
+            let index = rest.iter().position(is)?;
+            return rest.remove(index);
         }
-        match candidates.rest.pop_front() {
+        match candidates.rest.as_deref_mut().and_then(VecDeque::pop_front) {
             Some(next) => Some(std::mem::replace(&mut candidates.first, next)),
             None => Some(entry.remove().first),
         }
@@ -90,11 +97,13 @@ impl<T> HashIndex<T> {
     /// Keeps only the values `keep` picks.
     pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
         self.entries.retain(|_, candidates| {
-            candidates.rest.retain(&mut keep);
+            if let Some(rest) = &mut candidates.rest {
+                rest.retain(&mut keep);
+            }
             if keep(&candidates.first) {
                 return true;
             }
-            match candidates.rest.pop_front() {
+            match candidates.rest.as_deref_mut().and_then(VecDeque::pop_front) {
                 Some(next) => {
                     candidates.first = next;
                     true

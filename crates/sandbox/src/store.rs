@@ -77,7 +77,7 @@ pub(crate) struct State {
     /// [`State::pending_for`]). Not in the state file: built from the verifications
     /// on load.
     #[serde(skip)]
-    pending: HashIndex<Pending>,
+    pending: HashIndex<Sid>,
     /// `service_sid\nidentity` → entity.
     pub entities: Table<Entity>,
     pub factors: Table<Factor>,
@@ -142,33 +142,20 @@ impl Dropped {
     }
 }
 
-/// A verification as the pending index has it: its sequence number tells it
-/// from another verification to the same destination without reading either.
-struct Pending {
-    seq: u64,
-    sid: Sid,
-}
-
 /// A verification as the retention order keeps it, with what dropping it needs.
 struct Kept {
-    seq: u64,
     sid: Sid,
     destination: Hashed,
 }
 
 /// Notes `v` in the pending index if it is pending; answers its place in the
 /// retention order.
-fn index(pending: &mut HashIndex<Pending>, v: &Verification) -> Kept {
+fn index(pending: &mut HashIndex<Sid>, v: &Verification) -> Kept {
     let destination = pending.key((v.service_sid.as_str(), v.to.as_str()));
     if v.status == twofold_twilio::VerificationStatus::Pending {
-        let entry = Pending {
-            seq: v.seq,
-            sid: v.sid,
-        };
-        pending.push(destination, entry);
+        pending.push(destination, v.sid);
     }
     Kept {
-        seq: v.seq,
         sid: v.sid,
         destination,
     }
@@ -274,7 +261,7 @@ impl State {
             .pending
             .candidates(self.pending.key((service_sid, to)))
             .rev())
-        .map(|pending| pending.sid)
+        .copied()
         .find(|sid| {
             (self.verifications.get(sid.as_str()))
                 .is_some_and(|v| v.service_sid == service_sid && v.to == to)
@@ -286,7 +273,7 @@ impl State {
         if let Some(v) = self.verifications.get(sid) {
             let destination = self.pending.key((v.service_sid.as_str(), v.to.as_str()));
             self.pending
-                .remove(destination, |pending| pending.seq == v.seq);
+                .remove(destination, |pending| *pending == v.sid);
         }
     }
 
@@ -295,7 +282,7 @@ impl State {
         let verifications = &self.verifications;
         self.pending.retain(|pending| {
             verifications
-                .get(&pending.sid)
+                .get(pending.as_str())
                 .is_some_and(|v| v.service_sid != service_sid)
         });
     }
@@ -388,7 +375,7 @@ impl State {
                 break;
             };
             // From what the order kept: the record's own texts are cold by now.
-            (self.pending).remove(kept.destination, |p| p.seq == kept.seq);
+            (self.pending).remove(kept.destination, |sid| *sid == kept.sid);
             let Some(v) = self.verifications.remove(&kept.sid) else {
                 continue;
             };
