@@ -7,12 +7,14 @@
 //! rendering so they always point at the address the client used to reach the
 //! Sandbox.
 
+use std::borrow::Cow;
 use std::convert::Infallible;
 use std::fmt::Display;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use smallvec::SmallVec;
 use time::OffsetDateTime;
 use twofold_twilio as wire;
 
@@ -208,8 +210,9 @@ pub(crate) struct SendAttempt {
     /// The attempt's `channel_data`: what the send's code and message were.
     #[serde(default)]
     pub code_length: u8,
+    /// Borrowed when it is the default of the number's country (most sends).
     #[serde(default)]
-    pub locale: String,
+    pub locale: Cow<'static, str>,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -227,7 +230,9 @@ pub(crate) struct Verification {
     pub code: Option<String>,
     pub amount: Option<String>,
     pub payee: Option<String>,
-    pub send_attempts: Vec<SendAttempt>,
+    /// The first kept in the record: most verifications get one send, and a
+    /// separate allocation per record is a cache miss to make and to free.
+    pub send_attempts: SmallVec<[SendAttempt; 1]>,
     pub checks: u32,
     /// Set when the device opened the SNA URL.
     pub sna_completed: bool,

@@ -328,7 +328,7 @@ impl State {
             if let Some(send) = send {
                 send.seq = attempt.seq;
                 send.code_length = attempt.code_length;
-                send.locale = attempt.locale;
+                send.locale = attempt.locale.into();
             }
         }
     }
@@ -1050,7 +1050,7 @@ mod tests {
         state.after_load();
         let v = &state.verifications["VE1"];
         let sends: Vec<_> = (v.attempts())
-            .map(|a| (a.sid, a.seq(), a.send.code_length, a.send.locale.as_str()))
+            .map(|a| (a.sid, a.seq(), a.send.code_length, &*a.send.locale))
             .collect();
         assert_eq!(sends, [("VL1", 2, 6, "fr"), ("VL2", 4, 6, "es")]);
         assert!(v.attempts().all(|a| a.converted() && a.updated() == 160));

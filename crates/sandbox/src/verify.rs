@@ -3,6 +3,8 @@
 //! resend, 5 sends (60203 on the sixth), 5 checks (60202 on the sixth), and a
 //! verification that is gone (20404) once approved, canceled, expired or exhausted.
 
+use std::borrow::Cow;
+
 use axum::extract::{Path, State};
 use serde_json::json;
 use twofold_twilio::{Channel, VerificationAttemptsSummary, VerificationStatus};
@@ -605,9 +607,10 @@ fn send(
         hits.retain(|&t| t > now - interval);
         hits.push(now);
     }
-    let locale = req
-        .text("Locale")
-        .unwrap_or_else(|| locale_of(target.number.as_ref()).into());
+    let locale: Cow<'static, str> = match req.text("Locale") {
+        Some(locale) => locale.into(),
+        None => locale_of(target.number.as_ref()).into(),
+    };
     let sid = match existing {
         Some(sid) => sid,
         None => {
@@ -631,7 +634,7 @@ fn send(
                 code: None,
                 amount,
                 payee,
-                send_attempts: Vec::new(),
+                send_attempts: smallvec::SmallVec::new(),
                 checks: 0,
                 sna_completed: false,
                 lookup,
