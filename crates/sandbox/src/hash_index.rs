@@ -2,7 +2,7 @@
 //! by the key.
 //!
 //! The Sandbox's destination indexes (the outbox by `To`, pending verifications by
-//! service and `To`) gain an entry with every send to a new number and keep
+//! service and `To`) gain an entry with every message to a new number and keep
 //! 100,000. Keyed by the text, each entry cost an allocation to make, a cache miss
 //! to compare, and another to free when it went; keyed by its hash it costs none of
 //! them. Two keys may share a hash, so an entry holds candidates: a reader confirms
@@ -40,7 +40,8 @@ impl<T> Default for HashIndex<T> {
 }
 
 /// A key as this index knows it. Keeping it saves hashing the key's text again,
-/// as the outbox does for a message whose text has long left the cache.
+/// as the retention order does for a verification whose texts have long left the
+/// cache.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Hashed(u64);
 

@@ -2,31 +2,65 @@
 //! retention (count and age) and indexed by destination, so `GET /sandbox/outbox?To=`
 //! reads the few messages of one number without scanning the 100,000 kept.
 //!
+//! The index is brought up to date by the reads that use it, not by every send:
+//! load tests send by the hundred thousand and read a few numbers, if any, and a
+//! read indexes only the messages that arrived since the last one.
+//!
 //! Each message keeps its nine texts in one allocation (`crate::packed`).
 //!
 //! Messages are numbered from the first ever sent (`start` is the number of the
 //! oldest one kept), which is how the journal says which messages left and which
 //! arrived since its last line.
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::OutboxMessage;
 use crate::clock::parse_time;
-use crate::hash_index::{HashIndex, Hashed};
+use crate::hash_index::HashIndex;
 use crate::packed::Texts;
 
 #[derive(Default)]
 pub(crate) struct Outbox {
     /// The number of the oldest message kept (messages ever dropped from the front).
     start: u64,
-    /// Each message with its time in Unix seconds, for the age limit, and its
-    /// destination's key in `by_to`.
-    messages: VecDeque<(i64, Hashed, Packed)>,
-    /// Destination → numbers of its messages, oldest first (with those of any
-    /// destination sharing its hash: readers compare the message's `To`).
-    by_to: HashIndex<u64>,
+    /// Each message with its time in Unix seconds, for the age limit.
+    messages: VecDeque<(i64, Packed)>,
+    /// Reads take `&self`; the state's lock makes them one at a time.
+    by_to: RefCell<ToIndex>,
+}
+
+/// Destination → numbers of its messages, oldest first (with those of any
+/// destination sharing its hash: readers compare the message's `To`, and skip
+/// numbers of messages dropped since).
+#[derive(Default)]
+struct ToIndex {
+    numbers: HashIndex<u64>,
+    /// The first message not indexed yet.
+    next: u64,
+    /// The oldest message kept when the index was last built anew; the entries of
+    /// messages dropped since stay until they outnumber the messages kept.
+    built_at: u64,
+}
+
+impl ToIndex {
+    /// Indexes the messages that arrived since the last call.
+    fn catch_up(&mut self, start: u64, messages: &VecDeque<(i64, Packed)>) {
+        if start.saturating_sub(self.built_at) > messages.len() as u64 {
+            self.numbers = HashIndex::default();
+            self.numbers.reserve(messages.len());
+            self.built_at = start;
+        }
+        let from = self.next.max(start);
+        let skip = usize::try_from(from - start).unwrap_or(usize::MAX);
+        for (number, (_, message)) in (from..).zip(messages.iter().skip(skip)) {
+            let to = self.numbers.key(message.view().to);
+            self.numbers.push(to, number);
+        }
+        self.next = start + messages.len() as u64;
+    }
 }
 
 /// An [`OutboxMessage`] as kept: its texts in one allocation (`crate::packed`).
@@ -120,16 +154,12 @@ impl Message<'_> {
 
 impl Outbox {
     pub fn push(&mut self, time: i64, message: Message<'_>) {
-        let to = self.by_to.key(message.to);
-        self.by_to.push(to, self.end());
-        self.messages.push_back((time, to, Packed::new(&message)));
+        self.messages.push_back((time, Packed::new(&message)));
     }
 
     /// Room for `n` messages in all.
     pub fn reserve(&mut self, n: usize) {
-        let more = n.saturating_sub(self.messages.len());
-        self.messages.reserve(more);
-        self.by_to.reserve(more);
+        self.messages.reserve(n.saturating_sub(self.messages.len()));
     }
 
     /// The number the next message will get.
@@ -146,20 +176,20 @@ impl Outbox {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Message<'_>> {
-        self.messages.iter().map(|(_, _, m)| m.view())
+        self.messages.iter().map(|(_, m)| m.view())
     }
 
     /// Messages from number `from` on (those kept), oldest first.
     pub fn since(&self, from: u64) -> impl Iterator<Item = Message<'_>> {
         let skip = from.saturating_sub(self.start) as usize;
-        self.messages.iter().skip(skip).map(|(_, _, m)| m.view())
+        self.messages.iter().skip(skip).map(|(_, m)| m.view())
     }
 
     /// Drops every message: the numbers carry on from where they were.
     pub fn clear(&mut self) {
         self.start = self.end();
         self.messages.clear();
-        self.by_to = HashIndex::default();
+        self.by_to = RefCell::default();
     }
 
     /// Drops the oldest `n` messages (all of them if there are fewer).
@@ -172,17 +202,15 @@ impl Outbox {
     }
 
     fn pop_front(&mut self) -> Option<Packed> {
-        let (_, to, message) = self.messages.pop_front()?;
-        let number = self.start;
+        let (_, message) = self.messages.pop_front()?;
         self.start += 1;
-        self.by_to.remove(to, |&n| n == number);
         Some(message)
     }
 
     /// Keeps at most `max_count` messages, none sent before `oldest` (Unix seconds);
     /// the messages dropped go into `dropped`.
     pub fn prune(&mut self, max_count: usize, oldest: i64, dropped: &mut Vec<Packed>) {
-        while let Some((time, _, _)) = self.messages.front() {
+        while let Some((time, _)) = self.messages.front() {
             if self.messages.len() <= max_count && *time >= oldest {
                 break;
             }
@@ -195,14 +223,19 @@ impl Outbox {
     pub fn matching<'a>(&'a self, to: Option<&str>, channel: Option<&'a str>) -> Vec<Message<'a>> {
         let on_channel = |m: &Message<'_>| channel.is_none_or(|c| m.channel == c);
         match to {
-            Some(to) => (self.by_to.candidates(self.by_to.key(to)))
-                .filter_map(|&n| {
-                    let index = usize::try_from(n.checked_sub(self.start)?).ok()?;
-                    self.messages.get(index).map(|(_, _, m)| m.view())
-                })
-                .filter(|m| m.to == to)
-                .filter(on_channel)
-                .collect(),
+            Some(to) => {
+                let mut by_to = self.by_to.borrow_mut();
+                by_to.catch_up(self.start, &self.messages);
+                let numbers = &by_to.numbers;
+                (numbers.candidates(numbers.key(to)))
+                    .filter_map(|&n| {
+                        let index = usize::try_from(n.checked_sub(self.start)?).ok()?;
+                        self.messages.get(index).map(|(_, m)| m.view())
+                    })
+                    .filter(|m| m.to == to)
+                    .filter(on_channel)
+                    .collect()
+            }
             None => self.iter().filter(on_channel).collect(),
         }
     }
@@ -257,6 +290,28 @@ mod tests {
 
     fn sids(found: Vec<Message<'_>>) -> Vec<&str> {
         found.into_iter().map(|m| m.sid).collect()
+    }
+
+    #[test]
+    fn a_read_indexes_what_arrived_since_and_starts_anew_once_drops_outnumber_the_kept() {
+        let mut outbox = Outbox::default();
+        for n in 0..4 {
+            outbox.push(i64::from(n), Message::from(&message(n, "+1", "sms")));
+        }
+        assert_eq!(
+            sids(outbox.matching(Some("+1"), None)),
+            ["SM0", "SM1", "SM2", "SM3"]
+        );
+        for n in 4..20 {
+            let to = if n % 2 == 1 { "+1" } else { "+2" };
+            outbox.push(i64::from(n), Message::from(&message(n, to, "sms")));
+            outbox.prune(4, 0, &mut Vec::new());
+        }
+        assert_eq!(sids(outbox.matching(Some("+1"), None)), ["SM17", "SM19"]);
+        assert_eq!(sids(outbox.matching(Some("+2"), None)), ["SM16", "SM18"]);
+        let by_to = outbox.by_to.borrow();
+        let entries = by_to.numbers.candidates(by_to.numbers.key("+1")).count();
+        assert_eq!(entries, 2, "built anew: no entries of the 16 dropped");
     }
 
     #[test]
