@@ -2,8 +2,8 @@
 //! by the key.
 //!
 //! The Sandbox's destination indexes (the outbox by `To`, pending verifications by
-//! service and `To`) gain an entry with every message to a new number and keep
-//! 100,000. Keyed by the text, each entry cost an allocation to make, a cache miss
+//! service and `To`) gain an entry for every message or verification to a new
+//! number and keep 100,000. Keyed by the text, each entry cost an allocation to make, a cache miss
 //! to compare, and another to free when it went; keyed by its hash it costs none of
 //! them. Two keys may share a hash, so an entry holds candidates: a reader confirms
 //! each against the record it names (the message's `To`, the verification's
