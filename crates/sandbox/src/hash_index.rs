@@ -95,25 +95,6 @@ impl<T> HashIndex<T> {
         }
     }
 
-    /// Keeps only the values `keep` picks.
-    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
-        self.entries.retain(|_, candidates| {
-            if let Some(rest) = &mut candidates.rest {
-                rest.retain(&mut keep);
-            }
-            if keep(&candidates.first) {
-                return true;
-            }
-            match candidates.rest.as_deref_mut().and_then(VecDeque::pop_front) {
-                Some(next) => {
-                    candidates.first = next;
-                    true
-                }
-                None => false,
-            }
-        });
-    }
-
     /// How many hashes have values.
     #[cfg(test)]
     pub fn len(&self) -> usize {
@@ -158,9 +139,9 @@ mod tests {
         };
         assert_eq!((of(&index, "a"), of(&index, "b")), (vec![1, 3], vec![2]));
         assert_eq!(index.remove(same, |&(k, _)| k == "b"), Some(("b", 2)));
-        index.retain(|&(_, n)| n != 1);
+        assert_eq!(index.remove(same, |&(_, n)| n == 1), Some(("a", 1)));
         assert_eq!((of(&index, "a"), of(&index, "b")), (vec![3], vec![]));
-        index.retain(|_| false);
+        assert_eq!(index.remove(same, |_| true), Some(("a", 3)));
         assert_eq!(index.candidates(same).count(), 0);
     }
 }

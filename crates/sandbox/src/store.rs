@@ -277,16 +277,6 @@ impl State {
         }
     }
 
-    /// Forgets every pending verification of a service.
-    pub fn forget_pending_of_service(&mut self, service_sid: &str) {
-        let verifications = &self.verifications;
-        self.pending.retain(|pending| {
-            verifications
-                .get(pending.as_str())
-                .is_some_and(|v| v.service_sid != service_sid)
-        });
-    }
-
     /// Adds a new verification, pending for `(service, to)`.
     pub fn add_verification(&mut self, v: Verification) {
         let kept = index(&mut self.pending, &v);

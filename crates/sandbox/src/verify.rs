@@ -245,12 +245,12 @@ pub(crate) async fn delete_service(State(app): State<App>, Path(sid): Path<Strin
             .ok_or_else(|| ApiError::not_found(&format!("/Services/{sid}")))?;
         // Its verifications stay until the retention drops them, as their
         // attempts stay in Twilio's logs, but none is pending any more.
-        db.forget_pending_of_service(&sid);
         let pending: Vec<Sid> = (db.verifications.values())
             .filter(|v| v.service_sid == sid.as_str() && v.status == VerificationStatus::Pending)
             .map(|v| v.sid)
             .collect();
         for vsid in pending {
+            db.forget_pending(&vsid);
             if let Some(v) = db.verifications.get_mut(&vsid) {
                 v.status = VerificationStatus::Expired;
             }
