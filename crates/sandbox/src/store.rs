@@ -516,15 +516,7 @@ impl State {
                 "next_seq" => self.next_seq = serde_json::from_value(value)?,
                 "faults" => self.faults = serde_json::from_value(value)?,
                 "test_numbers" => self.test_numbers = serde_json::from_value(value)?,
-                "attempts" => {
-                    let changes: Map<Option<LegacyAttempt>> = serde_json::from_value(value)?;
-                    for (sid, attempt) in changes {
-                        match attempt {
-                            Some(attempt) => self.legacy_attempts.insert(sid, attempt),
-                            None => self.legacy_attempts.remove(&sid),
-                        };
-                    }
-                }
+                "attempts" => apply_changes(&mut self.legacy_attempts, value)?,
                 "replace" => self.replace(serde_json::from_value(value)?),
                 "outbox" => {
                     let change: OutboxChange<crate::OutboxMessage> = serde_json::from_value(value)?;
@@ -685,15 +677,25 @@ where
     }
 
     fn apply(&mut self, changes: Value) -> serde_json::Result<()> {
-        let changes: HashMap<K, Option<V>> = serde_json::from_value(changes)?;
-        for (key, record) in changes {
-            match record {
-                Some(record) => self.map.insert(key, record),
-                None => self.map.remove(key.borrow()),
-            };
-        }
-        Ok(())
+        apply_changes(&mut self.map, changes)
     }
+}
+
+/// Applies a journal line's `{"key":record,…}` (`null`: removed) to a map.
+fn apply_changes<K, V, S>(map: &mut HashMap<K, V, S>, changes: Value) -> serde_json::Result<()>
+where
+    K: Hash + Eq + DeserializeOwned,
+    V: DeserializeOwned,
+    S: std::hash::BuildHasher,
+{
+    let changes: HashMap<K, Option<V>> = serde_json::from_value(changes)?;
+    for (key, record) in changes {
+        match record {
+            Some(record) => map.insert(key, record),
+            None => map.remove(&key),
+        };
+    }
+    Ok(())
 }
 
 /// Pairs a `Table` key from two parts.
