@@ -1,6 +1,6 @@
 //! Several short texts of one record in a single allocation.
 //!
-//! The retention keeps 100,000 outbox messages and attempts; with a `String` per
+//! The retention keeps 100,000 outbox messages; with a `String` per
 //! field each record cost as many allocations to make, and as many cache misses to
 //! free when it was dropped, which showed in the cost of every send.
 
