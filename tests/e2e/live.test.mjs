@@ -95,3 +95,31 @@ test("an error stays on screen until dismissed, through code turnovers", async (
   await clickButton(fixture.app, "Dismiss");
   await waitFor("the message to go", async () => (await fixture.app.findAll(".notice")).length === 0);
 });
+
+test("a countdown scrolled out of view is right again when it comes back", async () => {
+  // Rows out of view stop ticking (idle CPU); one coming back must catch up.
+  const list = join(fixture.driver.dataHome, "many.txt");
+  const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const uris = [...Array(30).keys()].map((i) => `otpauth://totp/Row${i}:r${i}?secret=GEZDGNBV${letters[i]}Y3TQOJQ&issuer=Row${i}`);
+  writeFileSync(list, uris.join("\n"));
+  runCli("import", list);
+  await fixture.app.waitFind(rowSelector("Row29 (r29)"));
+  /** Runs `script` on the row titled `title` (its copy button is `row`). */
+  const onRow = (title, script) =>
+    fixture.app.execute(`const row = document.querySelector(arguments[0]); ${script}`, [rowSelector(title)]);
+  const top = "Row0 (r0)";
+  await onRow("Row29 (r29)", "row.scrollIntoView({ block: 'center' })");
+  const box = await onRow(top, "const box = row.getBoundingClientRect(); return [box.top, box.bottom, innerHeight]");
+  assert.ok(box[1] < 0 || box[0] > box[2], `the test needs the first row out of view: ${box}`);
+  await sleep(3_500);
+  await onRow(top, "row.scrollIntoView({ block: 'center' })");
+  const clock = () => 30 - (unixNow() % 30);
+  await waitFor(
+    "the row's countdown to be the clock's",
+    async () => {
+      const apart = Math.abs(Number(await onRow(top, "return row.closest('li').querySelector('.seconds').textContent")) - clock());
+      return apart <= 1 || apart === 29;
+    },
+    3_000,
+  );
+});
