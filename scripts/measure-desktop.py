@@ -139,24 +139,27 @@ def stop(process):
 
 
 def warm_start(app, cli, home):
-    """The timed start: the app's second on a fresh HOME (see the top)."""
+    """The timed start, the app's second on a fresh HOME (see the top): the
+    running app and the milliseconds to its first paint."""
     env = fresh_env(home)
     if cli:
         prepare_twofold(cli, env, home)
     stop(launch(app, env)[0])
-    return launch(app, env)
+    process, painted = launch(app, env)
+    return process, painted * 1000
 
 
 def first_paint(app, cli=None):
+    """The milliseconds to the first paint of one warm start."""
     with tempfile.TemporaryDirectory() as home:
-        process, painted = warm_start(app, cli, home)
+        process, painted_ms = warm_start(app, cli, home)
         stop(process)
-        return painted * 1000
+        return painted_ms
 
 
 def measure(app, cli=None):
     with tempfile.TemporaryDirectory() as home:
-        process, painted = warm_start(app, cli, home)
+        process, painted_ms = warm_start(app, cli, home)
         time.sleep(SETTLE_S)
         pids = tree(process.pid)
         memory = pss_mb(pids)
@@ -164,7 +167,7 @@ def measure(app, cli=None):
         time.sleep(IDLE_S)
         cpu = (cpu_seconds(tree(process.pid)) - before) / IDLE_S * 100
         stop(process)
-        return painted * 1000, memory, cpu
+        return painted_ms, memory, cpu
 
 
 def main():
