@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { addByUri, appWithKeyringVault, rowSelector } from "./harness.mjs";
+import { addByUri, appWithKeyringVault, openAccountMenu, rowSelector } from "./harness.mjs";
 
 const fixture = appWithKeyringVault();
 const AXE = readFileSync(new URL("../../ui/node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
@@ -32,6 +32,12 @@ test("the Authenticator room, with an account", async () => {
   await addByUri(fixture.app, "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub");
   await fixture.app.waitFind(rowSelector("GitHub (octocat)"));
   assert.deepEqual(await seriousFindings(), []);
+});
+
+test("the Authenticator room with an account's menu open", async () => {
+  await openAccountMenu(fixture.app, "GitHub (octocat)");
+  assert.deepEqual(await seriousFindings(), []);
+  await (await fixture.app.find("#authenticator-title")).click();
 });
 
 for (const [hash, title] of [

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, appWithKeyringVault, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
+import { accountAction, addByUri, appWithKeyringVault, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
@@ -174,7 +174,7 @@ test("lock now hides every code until the keyring unlocks the vault again", asyn
 });
 
 test("removing asks first, then the account is gone for good", async () => {
-  await (await fixture.app.find(`button[aria-label="Remove ${VAULTWARDEN.title}"]`)).click();
+  await accountAction(fixture.app, VAULTWARDEN.title, "Remove…");
   const dialog = await fixture.app.waitFind("dialog[open]");
   assert.match(await dialog.text(), /Remove Vaultwarden\?/);
   await (await dialog.find("button.danger")).click();

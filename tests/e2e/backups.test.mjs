@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, appWithKeyringVault, clickButton, openSettings, rowSelector } from "./harness.mjs";
+import { accountAction, addByUri, appWithKeyringVault, clickButton, openSettings, rowSelector } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -47,7 +47,7 @@ test("a backup folder chosen: every change is backed up, and only the newest are
 test("restoring puts back a removed account after a preview, and keeps the ones added since", async () => {
   await (await fixture.app.find('a[href="#authenticator"]')).click();
   const github = title(ACCOUNTS[0]);
-  await (await fixture.app.waitFind(`button[aria-label="Remove ${github}"]`)).click();
+  await accountAction(fixture.app, github, "Remove…");
   await (await (await fixture.app.waitFind("dialog[open]")).find("button.danger")).click();
   await waitFor("GitHub to be gone", async () => (await fixture.app.findAll(rowSelector(github))).length === 0);
   await addByUri(fixture.app, "otpauth://totp/Codeberg:dave?secret=ONSWG4TFOQYTEMZU&issuer=Codeberg");

@@ -200,6 +200,26 @@ export async function clickButton(app, text, scope = "") {
   throw new Error(`no button labelled "${text}"`);
 }
 
+/** Opens the menu of an account's other actions from its "⋯" button, and returns the menu. */
+export async function openAccountMenu(app, title) {
+  await (await app.waitFind(`button[aria-label="Actions for ${title}"]`)).click();
+  return app.waitFind(`[role=menu][aria-label="Actions for ${title}"]`);
+}
+
+/** The item of the open account menu whose text starts with `item` ("Edit…", "Move up", "Remove…"). */
+export async function accountMenuItem(app, item) {
+  for (const candidate of await app.findAll("[role=menu] [role=menuitem]")) {
+    if ((await candidate.text()).startsWith(item)) return candidate;
+  }
+  throw new Error(`no item "${item}" in the account's menu`);
+}
+
+/** Picks `item` from the menu of the account titled `title`. */
+export async function accountAction(app, title, item) {
+  await openAccountMenu(app, title);
+  return (await accountMenuItem(app, item)).click();
+}
+
 /** Opens Settings and waits for the panel whose heading has the id `headingId`. */
 export async function openSettings(app, headingId) {
   await (await app.waitFind('a[href="#settings"]')).click();

@@ -8,12 +8,31 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addByUri, appWithKeyringVault, clickButton, oathtool, rowSelector, unixNow } from "./harness.mjs";
+import {
+  accountAction,
+  accountMenuItem,
+  addByUri,
+  appWithKeyringVault,
+  clickButton,
+  oathtool,
+  openAccountMenu,
+  rowSelector,
+  unixNow,
+} from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
 
-const KEY = { enter: "\uE007", escape: "\uE00C", alt: "\uE00A", up: "\uE013" };
+const KEY = {
+  enter: "\uE007",
+  escape: "\uE00C",
+  alt: "\uE00A",
+  shift: "\uE008",
+  up: "\uE013",
+  down: "\uE015",
+  end: "\uE010",
+  f10: "\uE03A",
+};
 
 const ACME = {
   issuer: "ACME Co",
@@ -84,7 +103,7 @@ async function openByHand() {
 const submitByHand = async () => (await fixture.app.find("form.manual button[type=submit]")).click();
 
 async function edit(title) {
-  await (await fixture.app.find(`button[aria-label="Edit ${title}"]`)).click();
+  await accountAction(fixture.app, title, "Edit…");
   await fixture.app.waitFind("dialog[open] #edit-name");
 }
 
@@ -215,14 +234,17 @@ test("a tag narrows the list, shown as a filter that Esc or × clears", async ()
 test("moving accounts up and down changes the order, within favourites and the rest, and it survives a restart", async () => {
   // GitHub is a favourite yet after ACME in the order it was added: the listed
   // index is not the user's order, and a naive move would change nothing.
-  await (await fixture.app.find(`button[aria-label="Move ${INITECH.title} up"]`)).click();
+  await accountAction(fixture.app, INITECH.title, "Move up");
   await waitFor("Initech to move up", async () => (await accountTitles())[1] === INITECH.title);
   assert.deepEqual(await accountTitles(), [MONA, INITECH.title, ACME.title, LONG.title, PROTON.title]);
+  await openAccountMenu(fixture.app, INITECH.title);
   assert.equal(
-    await (await fixture.app.find(`button[aria-label="Move ${INITECH.title} up"]`)).property("disabled"),
+    await (await accountMenuItem(fixture.app, "Move up")).property("disabled"),
     true,
     "nothing but favourites above: it cannot go further up",
   );
+  await (await accountMenuItem(fixture.app, "Edit…")).type(KEY.escape);
+  await menuClosed();
 
   // From the keyboard: Alt+↑ on a focused row, which keeps the focus.
   await (await fixture.app.find(rowSelector(LONG.title))).type(KEY.alt + KEY.up);
@@ -235,11 +257,11 @@ test("moving accounts up and down changes the order, within favourites and the r
   await (await fixture.app.find(`button[aria-label="Favourite ${ACME.title}"]`)).click();
   await waitFor("ACME to be pinned", async () => (await accountTitles())[1] === ACME.title);
   assert.equal((await rowState(ACME.title)).favourite, "true");
-  await (await fixture.app.find(`button[aria-label="Move ${ACME.title} up"]`)).click();
+  await accountAction(fixture.app, ACME.title, "Move up");
   await waitFor("ACME to lead", async () => (await accountTitles())[0] === ACME.title);
   assert.deepEqual(await accountTitles(), [ACME.title, MONA, INITECH.title, LONG.title, PROTON.title]);
 
-  await (await fixture.app.find(`button[aria-label="Move ${INITECH.title} down"]`)).click();
+  await accountAction(fixture.app, INITECH.title, "Move down");
   await waitFor("Initech to move down", async () => (await accountTitles())[3] === INITECH.title);
   const order = [ACME.title, MONA, LONG.title, INITECH.title, PROTON.title];
   assert.deepEqual(await accountTitles(), order);
@@ -248,6 +270,48 @@ test("moving accounts up and down changes the order, within favourites and the r
   await fixture.app.waitFind(rowSelector(ACME.title));
   assert.deepEqual(await accountTitles(), order);
   assert.deepEqual(await rowState(MONA), { tags: ["work", "2fa"], favourite: "true" });
+});
+
+const focusedLabel = () => fixture.app.execute("return document.activeElement?.getAttribute('aria-label')");
+const focusedText = () => fixture.app.execute("return document.activeElement?.textContent.trim()");
+const menuClosed = () =>
+  waitFor("the menu to close", async () => (await fixture.app.findAll("[role=menu]")).length === 0);
+
+test("an account's menu works from the keyboard and by right click, and Esc gives the focus back", async () => {
+  // Shift+F10 on a focused row opens its menu with the first item in focus.
+  await (await fixture.app.find(rowSelector(PROTON.title))).type(KEY.shift + KEY.f10);
+  await fixture.app.waitFind(`[role=menu][aria-label="Actions for ${PROTON.title}"]`);
+  await fixture.app.find(`button[aria-label="Actions for ${PROTON.title}"][aria-expanded=true]`);
+  assert.equal(await focusedText(), "Edit…");
+  await (await accountMenuItem(fixture.app, "Edit…")).type(KEY.down);
+  assert.equal(await focusedText(), "Show QR code…");
+  // The last account cannot go down: that item looks disabled, the arrows pass over it, and wrap.
+  const look = (item) =>
+    fixture.app.execute(
+      `const item = [...document.querySelectorAll("[role=menuitem]")].find((b) => b.textContent.startsWith(arguments[0]));
+      return { disabled: item.disabled, opacity: getComputedStyle(item).opacity };`,
+      [item],
+    );
+  assert.deepEqual(await look("Move down"), { disabled: true, opacity: "0.45" });
+  assert.deepEqual(await look("Move up"), { disabled: false, opacity: "1" });
+  await (await accountMenuItem(fixture.app, "Show QR code…")).type(KEY.end);
+  assert.equal(await focusedText(), "Remove…");
+  await (await accountMenuItem(fixture.app, "Remove…")).type(KEY.up);
+  assert.match(await focusedText(), /^Move up/);
+  await (await accountMenuItem(fixture.app, "Move up")).type(KEY.down);
+  assert.equal(await focusedText(), "Remove…");
+  await (await accountMenuItem(fixture.app, "Remove…")).type(KEY.down);
+  assert.equal(await focusedText(), "Edit…");
+  await (await accountMenuItem(fixture.app, "Edit…")).type(KEY.escape);
+  await menuClosed();
+  assert.equal(await focusedLabel(), `Actions for ${PROTON.title}`);
+
+  // A right click on a row opens the same menu; a click elsewhere closes it, acting on nothing.
+  await (await fixture.app.find(rowSelector(MONA))).contextClick();
+  await fixture.app.waitFind(`[role=menu][aria-label="Actions for ${MONA}"]`);
+  await (await fixture.app.find("#authenticator-title")).click();
+  await menuClosed();
+  assert.equal((await fixture.app.findAll("dialog[open]")).length, 0);
 });
 
 test("a screenshot of shaped entries is saved for the README", async () => {

@@ -8,6 +8,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
+  accountAction,
   addByUri,
   clickButton,
   createKeyringVault,
@@ -157,7 +158,7 @@ test("a vault backup opens with its passphrase in twofold-cli", async () => {
 });
 
 test("an account's QR code is shown, its secret only when revealed", async () => {
-  await (await app.find('button[aria-label="Show QR code for ACME Co (ada@example.com)"]')).click();
+  await accountAction(app, "ACME Co (ada@example.com)", "Show QR code…");
   await app.waitFind("dialog[open] img.qr");
   assert.equal((await app.findAll("[data-testid=secret]")).length, 0, "the secret shows before Reveal");
   await clickButton(app, "Reveal", "dialog[open]");

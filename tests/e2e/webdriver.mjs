@@ -55,6 +55,20 @@ export class Element {
     ]);
     return this.session.call("POST", this.#path("/click"), {});
   }
+  /** A right click in its middle, as a mouse makes it (WebDriver actions: button 2 down and up). */
+  async contextClick() {
+    const element = { [ELEMENT]: this.id };
+    await this.session.execute("arguments[0].scrollIntoView({ block: 'nearest' })", [element]);
+    const press = [
+      { type: "pointerMove", origin: element, x: 0, y: 0 },
+      { type: "pointerDown", button: 2 },
+      { type: "pointerUp", button: 2 },
+    ];
+    await this.session.call("POST", `/session/${this.session.id}/actions`, {
+      actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: press }],
+    });
+    return this.session.call("DELETE", `/session/${this.session.id}/actions`);
+  }
   type(text) {
     return this.session.call("POST", this.#path("/value"), { text });
   }

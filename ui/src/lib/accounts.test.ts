@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  accountTitle,
   blankManualForm,
   changesOf,
   glyphColourOn,
@@ -185,6 +186,17 @@ describe("the add-by-hand form", () => {
     expect(manualFormProblems({ ...form, kind: "hotp", counter: "-1" })).toEqual({
       counter: "Counter is a whole number, or blank for the usual.",
     });
+  });
+});
+
+describe("accountTitle", () => {
+  it("names the issuer first and the account in brackets", () => {
+    expect(accountTitle({ issuer: "GitHub", name: "octocat" })).toBe("GitHub (octocat)");
+  });
+
+  it("is the account's name alone when it has no issuer", () => {
+    expect(accountTitle({ issuer: null, name: "ada@example.com" })).toBe("ada@example.com");
+    expect(accountTitle({ issuer: "", name: "ada@example.com" })).toBe("ada@example.com");
   });
 });
 

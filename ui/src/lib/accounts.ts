@@ -65,6 +65,11 @@ export function letterBadge(text: string): LetterBadge {
   return { letter, colour: `hsl(${hash % 360} 50% 36%)` };
 }
 
+/** How an account is named wherever it is listed: "Issuer (name)", or the name alone. */
+export function accountTitle(account: { issuer: string | null; name: string }): string {
+  return account.issuer ? `${account.issuer} (${account.name})` : account.name;
+}
+
 /** Tags are the same tag whatever their case, as the vault keeps them. */
 export function sameTag(tag: string, other: string | null): boolean {
   return other !== null && tag.toLowerCase() === other.toLowerCase();
