@@ -312,6 +312,11 @@ test("an account's menu works from the keyboard and by right click, and Esc give
   await (await fixture.app.find("#authenticator-title")).click();
   await menuClosed();
   assert.equal((await fixture.app.findAll("dialog[open]")).length, 0);
+
+  // Its "⋯" button closes it again rather than opening it anew.
+  await openAccountMenu(fixture.app, MONA);
+  await (await fixture.app.find(`button[aria-label="Actions for ${MONA}"]`)).click();
+  await menuClosed();
 });
 
 test("a screenshot of shaped entries is saved for the README", async () => {
