@@ -173,6 +173,20 @@ test("lock now hides every code until the keyring unlocks the vault again", asyn
   await assertCodeMatchesOathtool(ACME);
 });
 
+test("a right click gets the web view's own menu only in a field or on selected text", async () => {
+  // Whether the app kept WebKit's menu (Back, Reload…) away from a right click there.
+  const kept = (selector) =>
+    fixture.app.execute(
+      `return !document.querySelector(arguments[0]).dispatchEvent(new MouseEvent("contextmenu", { bubbles: true, cancelable: true }));`,
+      [selector],
+    );
+  assert.equal(await kept("#authenticator-title"), true);
+  assert.equal(await kept("input.search"), false, "a field keeps cut, copy and paste");
+  await fixture.app.execute(`getSelection().selectAllChildren(document.querySelector("#authenticator-title"))`);
+  assert.equal(await kept("#authenticator-title"), false, "selected text keeps copy");
+  await fixture.app.execute("getSelection().removeAllRanges()");
+});
+
 test("removing asks first, then the account is gone for good", async () => {
   await accountAction(fixture.app, VAULTWARDEN.title, "Remove…");
   const dialog = await fixture.app.waitFind("dialog[open]");
