@@ -1,4 +1,4 @@
-// The tray menu and the global shortcut. There is no tray host under Xvfb to click the icon in, so
+// The tray menu (quitting from it too) and the global shortcut. There is no tray host under Xvfb to click the icon in, so
 // the test drives the menu the way a tray host does: libayatana-appindicator
 // exports it on the session bus (com.canonical.dbusmenu), and a host shows
 // its layout and sends "clicked" events back.
@@ -108,4 +108,67 @@ test("the shortcut set in Settings brings the hidden window back; a bad one is r
   await waitFor("the window to be hidden", async () => (await visibility()) === "hidden");
   execFileSync("xdotool", ["key", "ctrl+alt+y"]);
   await waitFor("the window to be shown", async () => (await visibility()) === "visible");
+});
+
+/**
+ * A clipboard manager of the simple kind that ignores the password-manager
+ * hint: it takes whatever text is copied and keeps offering it (as its own
+ * owner of the selection) after the app that copied it has gone. Returns the
+ * last text it took, and how to stop it.
+ */
+function startClipboardKeeper() {
+  const keeper = { last: "", stop: () => clearInterval(timer) };
+  const timer = setInterval(() => {
+    const text = clipboardText();
+    if (text === "" || text === keeper.last) return;
+    keeper.last = text;
+    execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: text, stdio: ["pipe", "ignore", "ignore"] });
+  }, 100);
+  return keeper;
+}
+
+const appRunning = () => {
+  try {
+    execFileSync("pgrep", ["-f", "--", `^${process.env.TWOFOLD_APP}( |$)`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Quits from the tray menu, as a user does, and waits for the app to be gone. */
+async function quitFromTray() {
+  await clickTrayItem("Quit Twofold");
+  await waitFor("the app to quit", () => !appRunning());
+  // The session's app is gone: end it so that the next launch starts afresh.
+  await fixture.app.end().catch(() => {});
+  menuOwner = undefined;
+}
+
+/** Copies the code of GitHub from its row, and waits for the keeper to hold it. */
+async function copyKeptCode(keeper) {
+  await (await fixture.app.waitFind(rowSelector(GITHUB.title))).click();
+  await waitFor("the keeper to hold the code", () => /^\d{6}$/.test(keeper.last) && clipboardText() === keeper.last);
+}
+
+test("quitting clears a code a clipboard manager kept, and leaves what the user copied since", async () => {
+  const keeper = startClipboardKeeper();
+  try {
+    // Unlocked again (the test before locked it) by the keyring.
+    await (await fixture.app.waitFind(".gate button")).click();
+    await copyKeptCode(keeper);
+    execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "the user's own text", stdio: ["pipe", "ignore", "ignore"] });
+    await waitFor("the keeper to hold the user's text", () => keeper.last === "the user's own text");
+    await quitFromTray();
+    assert.equal(clipboardText(), "the user's own text");
+
+    fixture.app = await fixture.driver.launch();
+    await copyKeptCode(keeper);
+    await quitFromTray();
+    // The keeper still runs: had the app left the code there, it would still be offered.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(clipboardText(), "");
+  } finally {
+    keeper.stop();
+  }
 });
