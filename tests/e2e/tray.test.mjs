@@ -1,5 +1,6 @@
-// The tray menu (quitting from it too) and the global shortcut. There is no tray host under Xvfb to click the icon in, so
-// the test drives the menu the way a tray host does: libayatana-appindicator
+// The tray menu (quitting from it too) and the global shortcut. There is no
+// tray host under Xvfb to click the icon in, so the test drives the menu the
+// way a tray host does: libayatana-appindicator
 // exports it on the session bus (com.canonical.dbusmenu), and a host shows
 // its layout and sends "clicked" events back.
 
