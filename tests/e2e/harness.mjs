@@ -109,7 +109,8 @@ function appGone() {
   return !appRunning() && !instanceNameOwned();
 }
 
-function appRunning() {
+/** Whether the app (TWOFOLD_APP) has a process running. */
+export function appRunning() {
   try {
     execFileSync("pgrep", ["-f", "--", appCommandLine], { stdio: "ignore" });
     return true;

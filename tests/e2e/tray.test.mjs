@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { addByUri, appWithKeyringVault, oathtool, rowSelector, unixNow } from "./harness.mjs";
+import { addByUri, appRunning, appWithKeyringVault, oathtool, rowSelector, unixNow } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -127,15 +127,6 @@ function startClipboardKeeper() {
   }, 100);
   return keeper;
 }
-
-const appRunning = () => {
-  try {
-    execFileSync("pgrep", ["-f", "--", `^${process.env.TWOFOLD_APP}( |$)`], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Quits from the tray menu, as a user does, and waits for the app to be gone. */
 async function quitFromTray() {
