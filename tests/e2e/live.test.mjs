@@ -7,7 +7,15 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { addByUri, appWithKeyringVault, clickButton, oathtool, rowSelector, unixNow } from "./harness.mjs";
+import {
+  addByUri,
+  appWithKeyringVault,
+  clickButton,
+  oathtool,
+  openAccountMenu,
+  rowSelector,
+  unixNow,
+} from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -122,4 +130,11 @@ test("a countdown scrolled out of view is right again when it comes back", async
     },
     3_000,
   );
+});
+
+test("an account removed by twofold-cli takes its open menu with it", async () => {
+  await openAccountMenu(fixture.app, "Codeberg (ken)");
+  runCli("remove", "Codeberg");
+  await waitFor("the row to go", async () => !(await accountTitles()).includes("Codeberg (ken)"), 5_000);
+  assert.equal((await fixture.app.findAll("[role=menu]")).length, 0, "the menu of a removed account is still open");
 });
