@@ -7,15 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import {
-  addByUri,
-  appWithKeyringVault,
-  clickButton,
-  oathtool,
-  openAccountMenu,
-  rowSelector,
-  unixNow,
-} from "./harness.mjs";
+import { addByUri, appWithKeyringVault, clickButton, oathtool, openAccountMenu, rowSelector, unixNow } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
