@@ -285,6 +285,12 @@ test("an account's menu works from the keyboard and by right click, and Esc give
   assert.equal(await focusedText(), "Edit…");
   await (await accountMenuItem(fixture.app, "Edit…")).type(KEY.down);
   assert.equal(await focusedText(), "Show QR code…");
+  const background = (script) => fixture.app.execute(`return getComputedStyle(${script}).backgroundColor`);
+  assert.notEqual(
+    await background("document.activeElement"),
+    await background('document.querySelector("[role=menuitem]")'),
+    "the item in focus is highlighted, the others not",
+  );
   // The last account cannot go down: that item looks disabled, the arrows pass over it, and wrap.
   const look = (item) =>
     fixture.app.execute(
