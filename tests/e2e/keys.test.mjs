@@ -71,6 +71,19 @@ test("C copies the code of the account in focus", async () => {
   });
 });
 
+test("↓ shows where the focus went, even after a click", async () => {
+  // The search from the test before may still narrow the list: Esc clears it.
+  await (await fixture.app.find('input[aria-label="Search accounts"]')).type("\uE00C");
+  await addByUri(fixture.app, "otpauth://totp/GitLab:grace?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab");
+  await (await fixture.app.waitFind(rowSelector("GitLab (grace)"))).click();
+  await (await fixture.app.find(rowSelector(ACME.title))).click();
+  await fixture.app.pressKey("\uE015");
+  const focus = await fixture.app.execute(
+    "const row = document.activeElement; return { title: row.dataset.title, shown: row.matches(':focus-visible') }",
+  );
+  assert.deepEqual(focus, { title: "GitLab (grace)", shown: true });
+});
+
 test("Ctrl+L locks the vault", async () => {
   await press("l", { ctrl: true });
   await fixture.app.waitFind("#unlock-title");

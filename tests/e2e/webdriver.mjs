@@ -119,6 +119,16 @@ export class Session {
     return waitFor(css, () => this.find(css), timeoutMs);
   }
 
+  /** Presses and releases `key` (a WebDriver key code) as a keyboard does, on whatever has the focus. */
+  async pressKey(key) {
+    const press = [
+      { type: "keyDown", value: key },
+      { type: "keyUp", value: key },
+    ];
+    await this.call("POST", `/session/${this.id}/actions`, { actions: [{ type: "key", id: "keyboard", actions: press }] });
+    return this.call("DELETE", `/session/${this.id}/actions`);
+  }
+
   execute(script, args = []) {
     return this.call("POST", `/session/${this.id}/execute/sync`, { script, args });
   }
