@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accountAction, addByUri, appWithKeyringVault, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
+import { accountAction, addByUri, appWithKeyringVault, clipboardText, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
@@ -70,15 +70,6 @@ test("clicking an account copies its code to the clipboard", async () => {
   const expected = new Set([times[0] - 1, ...times].map((time) => oathtool(ACME.secret, time)));
   assert.ok(expected.has(clipboard), `clipboard holds ${clipboard}, not a current code`);
 });
-
-/** The CLIPBOARD selection's text, "" when it holds none. */
-function clipboardText() {
-  try {
-    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  } catch {
-    return "";
-  }
-}
 
 async function lockAndUnlock(whileLocked) {
   await (await fixture.app.find(".foot button")).click();

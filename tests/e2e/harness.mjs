@@ -106,7 +106,7 @@ const appCommandLine = `^${application}( |$)`;
 
 /** Whether the app's process and its single-instance name are both gone. */
 function appGone() {
-  return !appRunning() && !instanceNameOwned();
+  return !appRunning() && !busNameOwned("app.twofold.desktop.SingleInstance");
 }
 
 /** Whether the app (TWOFOLD_APP) has a process running. */
@@ -119,8 +119,8 @@ export function appRunning() {
   }
 }
 
-/** Whether the running app's single-instance name is still held on the session bus. */
-function instanceNameOwned() {
+/** Whether `name` is held on the session bus (the app's single-instance name, a tray host's). */
+export function busNameOwned(name) {
   const reply = execFileSync(
     "dbus-send",
     [
@@ -129,11 +129,20 @@ function instanceNameOwned() {
       "--dest=org.freedesktop.DBus",
       "/org/freedesktop/DBus",
       "org.freedesktop.DBus.NameHasOwner",
-      "string:app.twofold.desktop.SingleInstance",
+      `string:${name}`,
     ],
     { encoding: "utf8" },
   );
   return /boolean true/.test(reply);
+}
+
+/** The CLIPBOARD selection's text, "" when it holds none. */
+export function clipboardText() {
+  try {
+    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return "";
+  }
 }
 
 /** The TOTP code oathtool (an independent implementation) gives for a unix time. */

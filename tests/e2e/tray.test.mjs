@@ -7,7 +7,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { addByUri, appRunning, appWithKeyringVault, oathtool, rowSelector, unixNow } from "./harness.mjs";
+import {
+  addByUri,
+  appRunning,
+  appWithKeyringVault,
+  clipboardText,
+  oathtool,
+  rowSelector,
+  unixNow,
+} from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -57,14 +65,6 @@ async function clickTrayItem(label) {
   });
   const { id } = items.find((item) => item.label === label);
   gdbus("--dest", dest, "--object-path", MENU, "--method", "com.canonical.dbusmenu.Event", "--", String(id), "clicked", "<0>", "0");
-}
-
-function clipboardText() {
-  try {
-    return execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  } catch {
-    return "";
-  }
 }
 
 test("the tray menu lists favourites only, and copies a favourite's current code", async () => {

@@ -64,10 +64,7 @@ export class Element {
       { type: "pointerDown", button: 2 },
       { type: "pointerUp", button: 2 },
     ];
-    await this.session.call("POST", `/session/${this.session.id}/actions`, {
-      actions: [{ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: press }],
-    });
-    return this.session.call("DELETE", `/session/${this.session.id}/actions`);
+    return this.session.perform({ type: "pointer", id: "mouse", parameters: { pointerType: "mouse" }, actions: press });
   }
   type(text) {
     return this.session.call("POST", this.#path("/value"), { text });
@@ -125,7 +122,12 @@ export class Session {
       { type: "keyDown", value: key },
       { type: "keyUp", value: key },
     ];
-    await this.call("POST", `/session/${this.id}/actions`, { actions: [{ type: "key", id: "keyboard", actions: press }] });
+    return this.perform({ type: "key", id: "keyboard", actions: press });
+  }
+
+  /** Performs one input source's WebDriver actions, then releases whatever they left pressed. */
+  async perform(source) {
+    await this.call("POST", `/session/${this.id}/actions`, { actions: [source] });
     return this.call("DELETE", `/session/${this.id}/actions`);
   }
 

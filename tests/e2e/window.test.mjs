@@ -7,7 +7,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { appRunning, appWithKeyringVault, openSettings } from "./harness.mjs";
+import { appRunning, appWithKeyringVault, busNameOwned, openSettings } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 let windowManager;
@@ -89,14 +89,7 @@ async function closeWindow() {
 }
 
 /** Whether a tray host (a StatusNotifierWatcher) is on the session bus. */
-function trayHostPresent() {
-  const reply = execFileSync(
-    "dbus-send",
-    ["--session", "--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", "string:org.kde.StatusNotifierWatcher"],
-    { encoding: "utf8" },
-  );
-  return /boolean true/.test(reply);
-}
+const trayHostPresent = () => busNameOwned("org.kde.StatusNotifierWatcher");
 
 test("with close to tray on, closing hides the window where a tray host runs, and quits where none does", async () => {
   // A fresh start: the last test left the window minimised and the vault locked.
