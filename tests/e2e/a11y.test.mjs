@@ -40,6 +40,13 @@ test("the Authenticator room with an account's menu open", async () => {
   await (await fixture.app.find("#authenticator-title")).click();
 });
 
+test("the Authenticator room with the Add menu open", async () => {
+  await (await fixture.app.find('header button[aria-haspopup="menu"]')).click();
+  await fixture.app.waitFind("#add-menu");
+  assert.deepEqual(await seriousFindings(), []);
+  await (await fixture.app.find("#authenticator-title")).click();
+});
+
 for (const [hash, title] of [
   ["factors", "#factors-title"],
   ["admin", "#admin-title"],

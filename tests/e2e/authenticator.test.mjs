@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accountAction, addByUri, appWithKeyringVault, clipboardText, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
+import { accountAction, addByUri, appWithKeyringVault, clickButton, clipboardText, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
@@ -41,11 +41,19 @@ async function assertCodeMatchesOathtool(account) {
   assert.ok(expected.has(code), `code on screen ${code} is not oathtool's ${[...expected].join(" or ")}`);
 }
 
-test("starts empty and says how to add an account", async () => {
+test("starts empty and offers the ways to add an account", async () => {
   const empty = await fixture.app.waitFind(".empty");
   assert.match(await empty.text(), /No accounts yet/);
   const focused = await fixture.app.execute("return document.activeElement?.getAttribute('aria-label')");
   assert.equal(focused, "Search accounts");
+  const ways = [];
+  for (const button of await fixture.app.findAll('.empty [role=group] button')) ways.push(await button.text());
+  assert.deepEqual(ways, ["Paste otpauth:// link…", "Enter setup key…", "Open QR image…", "Scan screen", "Import from another app…"]);
+  // The same ways as the Add menu, and they work from here.
+  await clickButton(fixture.app, "Paste otpauth:// link…", ".empty");
+  await fixture.app.waitFind("dialog[open] #add-uri");
+  assert.equal(await fixture.app.execute("return document.activeElement?.id"), "add-uri");
+  await clickButton(fixture.app, "Cancel", "dialog[open]");
 });
 
 test("an account added by URI shows oathtool's code, grouped", async () => {
@@ -115,10 +123,10 @@ test("a bad URI shows what is wrong under the field and keeps the text", async (
     /secret: '8' at position 16 is not base32/.test(await (await fixture.app.find("#add-uri-error")).text()),
   );
   assert.equal((await fixture.app.findAll("li.account")).length, 2, "a failed add adds nothing");
+  await clickButton(fixture.app, "Cancel", "dialog[open]");
 });
 
 test("a screenshot of the live codes is saved for the README", async () => {
-  await (await fixture.app.find("#add-uri")).clear();
   await addByUri(fixture.app, "otpauth://totp/GitHub:octocat?secret=KRSXG5CTMVRXEZLUKN2XAZLSKNSWG4TF&issuer=GitHub");
   await addByUri(fixture.app, "otpauth://totp/Fastmail:margaret@fastmail.com?secret=MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U&issuer=Fastmail");
   await fixture.app.waitFind(rowSelector("Fastmail (margaret@fastmail.com)"));

@@ -159,9 +159,17 @@ export const unixNow = () => Math.floor(Date.now() / 1000);
 /** The button that copies an account's code, found by the account's title ("Issuer (name)"). */
 export const rowSelector = (title) => `button.copy[data-title="${title}"]`;
 
-/** Adds an account through the "Add an account" field. */
+/** Picks one of the ways to add an account (its label, as "Scan screen") from the room's Add menu. */
+export async function addWay(app, label) {
+  await (await app.waitFind('header button[aria-haspopup="menu"]')).click();
+  await app.waitFind('#add-menu[role="menu"]');
+  await clickButton(app, label, "#add-menu");
+}
+
+/** Adds an account from an otpauth:// link, in the dialog the Add menu opens (or the one still open after an error). */
 export async function addByUri(app, uri) {
-  const field = await app.waitFind("#add-uri");
+  if ((await app.findAll("dialog[open] #add-uri")).length === 0) await addWay(app, "Paste otpauth:// link…");
+  const field = await app.waitFind("dialog[open] #add-uri");
   await field.clear();
   await field.type(uri);
   await (await app.find("form.add button[type=submit]")).click();

@@ -38,12 +38,18 @@ test("? lists the shortcuts", async () => {
   await waitFor("the list to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
 });
 
-test("/ and Ctrl+F go to the search, Ctrl+N to the add field", async () => {
+test("/ and Ctrl+F go to the search, Ctrl+N opens the Add menu", async () => {
   await fixture.app.execute("document.activeElement?.blur()");
   await press("/");
   assert.equal(await focused(), "Search accounts");
   await press("n", { ctrl: true });
+  await fixture.app.waitFind("#add-menu");
+  assert.equal(await fixture.app.execute("return document.activeElement?.textContent"), "Paste otpauth:// link…");
+  await fixture.app.pressKey("\uE007"); // Enter
+  await fixture.app.waitFind("dialog[open] #add-uri");
   assert.equal(await focused(), "add-uri");
+  await fixture.app.pressKey("\uE00C"); // Esc
+  await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
   await press("f", { ctrl: true });
   assert.equal(await focused(), "Search accounts");
 });

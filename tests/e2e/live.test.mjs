@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { addByUri, appWithKeyringVault, clickButton, oathtool, openAccountMenu, rowSelector, unixNow } from "./harness.mjs";
+import { addByUri, addWay, appWithKeyringVault, clickButton, oathtool, openAccountMenu, rowSelector, unixNow } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
@@ -82,11 +82,12 @@ test("the same account added twice is refused, naming the one that is there", as
   assert.match(await alert.text(), /“ACME Co: ada@example.com” is already in the vault/);
   assert.equal((await fixture.app.findAll(rowSelector("ACME Co (ada@example.com)"))).length, 1);
   assert.equal(JSON.parse(runCli("--json", "list")).length, 5, "nothing was added to the vault");
+  await clickButton(fixture.app, "Cancel", "dialog[open]");
 });
 
 test("an error stays on screen until dismissed, through code turnovers", async () => {
   // Nothing on this screen is a QR code.
-  await clickButton(fixture.app, "Scan screen");
+  await addWay(fixture.app, "Scan screen");
   const alert = await fixture.app.waitFind(".notice[role=alert]");
   assert.match(await alert.text(), /No QR code was found on the screen/);
   // The 5-second account turns over at least once meanwhile.

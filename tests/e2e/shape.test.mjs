@@ -12,6 +12,7 @@ import {
   accountAction,
   accountMenuItem,
   addByUri,
+  addWay,
   appWithKeyringVault,
   clickButton,
   oathtool,
@@ -96,7 +97,7 @@ const dialogClosed = () =>
   waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
 
 async function openByHand() {
-  await clickButton(fixture.app, "Enter setup key…");
+  await addWay(fixture.app, "Enter setup key…");
   await fixture.app.waitFind("dialog[open] form.manual");
 }
 

@@ -10,6 +10,7 @@ import { dirname, join } from "node:path";
 import {
   accountAction,
   addByUri,
+  addWay,
   clickButton,
   createKeyringVault,
   oathtool,
@@ -46,7 +47,7 @@ after(async () => {
 });
 
 async function previewImport(path, password = "") {
-  await clickButton(app, "Import…");
+  await addWay(app, "Import from another app…");
   const field = await app.waitFind("#import-path");
   await field.clear();
   await field.type(path);
@@ -105,7 +106,7 @@ test("another app's encrypted export (Proton Authenticator) is recognised and re
 });
 
 test("picking an app that cannot export says what to do instead of asking for a file", async () => {
-  await clickButton(app, "Import…");
+  await addWay(app, "Import from another app…");
   await selectOption(await app.waitFind("#import-format"), "authy");
   assert.match(await (await app.waitFind("[data-testid=import-advice]")).text(), /Authy cannot export.*scan the new QR code with Twofold/);
   assert.equal((await app.findAll("#import-path")).length, 0);
@@ -206,7 +207,7 @@ test("QR codes come in from a picture file and from the screen", async () => {
       async () => {
         if ((await app.findAll("dialog[open] [data-testid=to-add]")).length > 0) return true;
         // Until the viewer's window is mapped the scan finds nothing: scan again.
-        await clickButton(app, "Scan screen");
+        await addWay(app, "Scan screen");
         return false;
       },
       20_000,

@@ -202,11 +202,11 @@ describe("accountTitle", () => {
 
 describe("rowsInFirstFrame", () => {
   it("builds enough rows to fill the window below the room's header, and no more", () => {
-    // 700 px at 16 px a rem: 540 px of list, rows of at least 62.4 px.
-    expect(rowsInFirstFrame(700, 16)).toBe(9);
+    // 700 px at 16 px a rem: 628 px of list, rows of at least 62.4 px.
+    expect(rowsInFirstFrame(700, 16)).toBe(11);
     // Larger text, fewer rows.
-    expect(rowsInFirstFrame(700, 20)).toBe(7);
-    expect(rowsInFirstFrame(1400, 16)).toBe(20);
+    expect(rowsInFirstFrame(700, 20)).toBe(8);
+    expect(rowsInFirstFrame(1400, 16)).toBe(22);
   });
 
   it("always builds at least one row", () => {

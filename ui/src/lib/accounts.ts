@@ -114,12 +114,13 @@ interface Placed {
 /**
  * How many account rows the first frame builds for a viewport `height` px tall
  * (the rest come one frame later: building rows below the fold held the first
- * codes back). The list starts at least 10rem down (the room's title, the add
- * field and the toolbar) and a row is at least 3.9rem tall (AccountRow: its
- * paddings and two lines of text), so this many always fill the window.
+ * codes back). The list starts at least 4.5rem down (the room's padding and
+ * its header: title, search, Add) and a row is at least 3.9rem tall
+ * (AccountRow: its paddings and two lines of text), so this many always fill
+ * the window.
  */
 export function rowsInFirstFrame(height: number, remPx: number): number {
-  return Math.max(1, Math.ceil((height - 10 * remPx) / (3.9 * remPx)));
+  return Math.max(1, Math.ceil((height - 4.5 * remPx) / (3.9 * remPx)));
 }
 
 /**
