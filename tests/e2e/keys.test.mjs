@@ -13,6 +13,10 @@ const ACME = {
   uri: "otpauth://totp/ACME%20Co:ada@example.com?secret=JBSWY3DPEHPK3PXP&issuer=ACME%20Co",
   title: "ACME Co (ada@example.com)",
 };
+const PROTON = {
+  uri: "otpauth://totp/Proton:linus@proton.me?secret=GEZDGNBVGY3TQOJR&issuer=Proton",
+  title: "Proton (linus@proton.me)",
+};
 
 /** Presses `key` (with Ctrl when asked) on whatever has the focus. */
 function press(key, { ctrl = false } = {}) {
@@ -33,7 +37,7 @@ test("? lists the shortcuts", async () => {
   await press("?");
   const dialog = await fixture.app.waitFind("dialog[open]");
   const text = await dialog.text();
-  for (const shortcut of ["Ctrl+F", "Ctrl+N", "Ctrl+L", "Enter or C"]) assert.ok(text.includes(shortcut), text);
+  for (const shortcut of ["Ctrl+F", "Ctrl+N", "Ctrl+V", "Ctrl+L", "Enter or C"]) assert.ok(text.includes(shortcut), text);
   await clickButton(fixture.app, "Close", "dialog[open]");
   await waitFor("the list to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
 });
@@ -88,6 +92,35 @@ test("↓ shows where the focus went, even after a click", async () => {
     "const row = document.activeElement; return { title: row.dataset.title, shown: row.matches(':focus-visible') }",
   );
   assert.deepEqual(focus, { title: "GitLab (grace)", shown: true });
+});
+
+test("Ctrl+V with a copied otpauth:// link opens it to add, other text stays a search", async () => {
+  const search = await fixture.app.find('input[aria-label="Search accounts"]');
+  /** Copies `text` as another app would, then presses Ctrl+V in the search field (or, `inSearch` false, with nothing in focus). */
+  const paste = async (text, { inSearch = true } = {}) => {
+    execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: text, stdio: ["pipe", "ignore", "ignore"] });
+    if (inSearch) await search.click();
+    else await fixture.app.execute("document.activeElement?.blur()");
+    await fixture.app.pressKey("v", { ctrl: true });
+  };
+  await paste(PROTON.uri);
+  const field = await fixture.app.waitFind("dialog[open] #add-uri");
+  assert.equal(await field.property("value"), PROTON.uri);
+  assert.equal(await search.property("value"), "", "the link went into the search too");
+  await fixture.app.pressKey("\uE007"); // Enter adds it
+  await fixture.app.waitFind(rowSelector(PROTON.title));
+  await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
+
+  // With nothing in focus too; Esc leaves it.
+  await paste(PROTON.uri.replace("Proton", "Tuta"), { inSearch: false });
+  await fixture.app.waitFind("dialog[open] #add-uri");
+  await fixture.app.pressKey("\uE00C");
+  await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
+
+  await paste("gitlab");
+  await waitFor("the pasted words in the search", async () => (await search.property("value")) === "gitlab");
+  assert.equal((await fixture.app.findAll("dialog[open]")).length, 0);
+  await search.clear();
 });
 
 test("Ctrl+L locks the vault", async () => {

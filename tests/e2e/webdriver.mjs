@@ -116,11 +116,17 @@ export class Session {
     return waitFor(css, () => this.find(css), timeoutMs);
   }
 
-  /** Presses and releases `key` (a WebDriver key code) as a keyboard does, on whatever has the focus. */
-  async pressKey(key) {
+  /**
+   * Presses and releases `key` (a WebDriver key code) as a keyboard does, on
+   * whatever has the focus; with `ctrl`, while Control is held.
+   */
+  async pressKey(key, { ctrl = false } = {}) {
+    const CONTROL = "\uE009";
     const press = [
+      ...(ctrl ? [{ type: "keyDown", value: CONTROL }] : []),
       { type: "keyDown", value: key },
       { type: "keyUp", value: key },
+      ...(ctrl ? [{ type: "keyUp", value: CONTROL }] : []),
     ];
     return this.perform({ type: "key", id: "keyboard", actions: press });
   }

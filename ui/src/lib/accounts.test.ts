@@ -5,6 +5,7 @@ import {
   changesOf,
   glyphColourOn,
   hasTag,
+  isOtpauthLink,
   iconFor,
   iconKey,
   letterBadge,
@@ -197,6 +198,19 @@ describe("accountTitle", () => {
   it("is the account's name alone when it has no issuer", () => {
     expect(accountTitle({ issuer: null, name: "ada@example.com" })).toBe("ada@example.com");
     expect(accountTitle({ issuer: "", name: "ada@example.com" })).toBe("ada@example.com");
+  });
+});
+
+describe("isOtpauthLink", () => {
+  it("takes a link of either kind, in any case", () => {
+    expect(isOtpauthLink("otpauth://totp/ACME:ada?secret=JBSWY3DPEHPK3PXP")).toBe(true);
+    expect(isOtpauthLink("OTPAUTH://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1")).toBe(true);
+  });
+
+  it("leaves words, other links and a link inside text to the search", () => {
+    expect(isOtpauthLink("github")).toBe(false);
+    expect(isOtpauthLink("otpauth-migration://offline?data=AA")).toBe(false);
+    expect(isOtpauthLink("https://example.com/otpauth://")).toBe(false);
   });
 });
 

@@ -104,6 +104,14 @@ export function changesOf(account: AccountCode): AccountChanges & { issuer: stri
   };
 }
 
+/**
+ * Whether pasted `text` is an otpauth:// link (the scheme in any case, as
+ * the shell reads it), rather than words to search for.
+ */
+export function isOtpauthLink(text: string): boolean {
+  return /^otpauth:\/\//i.test(text);
+}
+
 export type Direction = "up" | "down";
 
 interface Placed {
