@@ -166,13 +166,21 @@ export async function addWay(app, label) {
   await clickButton(app, label, "#add-menu");
 }
 
-/** Adds an account from an otpauth:// link, in the dialog the Add menu opens (or the one still open after an error). */
+/**
+ * Adds an account from an otpauth:// link, in the dialog the Add menu opens
+ * (or the one still open after an error), and waits for the outcome: the
+ * dialog closed, or its error shown under the field.
+ */
 export async function addByUri(app, uri) {
   if ((await app.findAll("dialog[open] #add-uri")).length === 0) await addWay(app, "Paste otpauth:// link…");
   const field = await app.waitFind("dialog[open] #add-uri");
   await field.clear();
   await field.type(uri);
   await (await app.find("form.add button[type=submit]")).click();
+  await waitFor(
+    "the link to be added or refused",
+    async () => (await app.findAll("dialog[open] #add-uri")).length === 0 || (await app.findAll("#add-uri-error")).length > 0,
+  );
 }
 
 /** Creates the vault on first run with the system keyring and waits for the Authenticator room. */
