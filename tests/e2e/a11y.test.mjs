@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { addByUri, appWithKeyringVault, openAccountMenu, rowSelector } from "./harness.mjs";
+import { addByUri, appWithKeyringVault, clickButton, openAccountMenu, rowSelector } from "./harness.mjs";
 
 const fixture = appWithKeyringVault();
 const AXE = readFileSync(new URL("../../ui/node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
@@ -27,6 +27,18 @@ async function room(hash, title) {
   // Let the room load what it shows (lists, profiles) before judging it.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
 }
+
+test("the Authenticator room, empty, with its ways to add", async () => {
+  await fixture.app.waitFind('.empty [role="group"]');
+  assert.deepEqual(await seriousFindings(), []);
+});
+
+test("the link dialog, showing an error", async () => {
+  await addByUri(fixture.app, "otpauth://totp/Bad?secret=not-base32");
+  await fixture.app.waitFind("#add-uri-error");
+  assert.deepEqual(await seriousFindings(), []);
+  await clickButton(fixture.app, "Cancel", "dialog[open]");
+});
 
 test("the Authenticator room, with an account", async () => {
   await addByUri(fixture.app, "otpauth://totp/GitHub:octocat?secret=JBSWY3DPEHPK3PXP&issuer=GitHub");
