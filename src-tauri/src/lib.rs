@@ -61,6 +61,7 @@ pub fn ipc_builder() -> Builder<tauri::Wry> {
             commands::transfer::preview_import,
             commands::transfer::preview_qr_images,
             commands::transfer::preview_screen,
+            commands::transfer::preview_pasted_links,
             commands::transfer::apply_import,
             commands::transfer::cancel_import,
             commands::transfer::export_accounts,

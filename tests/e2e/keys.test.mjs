@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { addByUri, appWithKeyringVault, clickButton, oathtool, rowSelector, unixNow } from "./harness.mjs";
 import { waitFor } from "./webdriver.mjs";
 
@@ -120,7 +121,28 @@ test("Ctrl+V with a copied otpauth:// link opens it to add, other text stays a s
   await paste("gitlab");
   await waitFor("the pasted words in the search", async () => (await search.property("value")) === "gitlab");
   assert.equal((await fixture.app.findAll("dialog[open]")).length, 0);
-  await search.clear();
+  await search.type("\uE00C"); // Esc clears the search
+});
+
+test("Ctrl+V with a Google Authenticator export's links previews them as an import", async () => {
+  const exported = readFileSync(new URL("../../crates/authenticator/tests/samples/google-migration.txt", import.meta.url), "utf8");
+  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: exported, stdio: ["pipe", "ignore", "ignore"] });
+  const search = await fixture.app.find('input[aria-label="Search accounts"]');
+  await search.click();
+  await fixture.app.pressKey("v", { ctrl: true });
+  await fixture.app.waitFind("dialog[open] [data-testid=to-add]");
+  const listed = async (list) => {
+    const texts = [];
+    for (const item of await fixture.app.findAll(`dialog[open] [data-testid=${list}] li`)) texts.push(await item.text());
+    return texts;
+  };
+  assert.deepEqual(await listed("to-add"), ["Bank (carol)", "Acme Corp (bob)"]);
+  // Its GitHub account has the key of the ACME account already here.
+  assert.deepEqual(await listed("duplicates"), ["GitHub (alice@example.com)"]);
+  assert.equal(await search.property("value"), "", "the links went into the search too");
+  await clickButton(fixture.app, "Import 2 accounts", "dialog[open]");
+  await fixture.app.waitFind(rowSelector("Bank (carol)"));
+  await fixture.app.waitFind(rowSelector("Acme Corp (bob)"));
 });
 
 test("Ctrl+L locks the vault", async () => {

@@ -155,6 +155,28 @@ pub async fn preview_import(
     hold(&state, preview.map_err(format_error)?)
 }
 
+/// Reads `otpauth://` links pasted as text (one a line, or the
+/// `otpauth-migration://` links of a Google Authenticator export) and says
+/// what adding them would do.
+#[tauri::command]
+#[specta::specta]
+pub async fn preview_pasted_links(
+    state: State<'_, AppState>,
+    text: String,
+) -> AppResult<ImportSummary> {
+    // The text holds secrets: it goes the way an imported file does, and is wiped after.
+    let text = Zeroizing::new(text);
+    let preview = state.read(|accounts| {
+        formats::import_files(
+            &[text.as_bytes()],
+            Some(Format::OtpauthList),
+            None,
+            accounts,
+        )
+    })?;
+    hold(&state, preview.map_err(format_error)?)
+}
+
 /// Finds the QR codes in picture files and says what adding them would do.
 #[tauri::command]
 #[specta::specta]

@@ -5,7 +5,7 @@ import {
   changesOf,
   glyphColourOn,
   hasTag,
-  isOtpauthLink,
+  pastedAccounts,
   iconFor,
   iconKey,
   letterBadge,
@@ -201,16 +201,24 @@ describe("accountTitle", () => {
   });
 });
 
-describe("isOtpauthLink", () => {
-  it("takes a link of either kind, in any case", () => {
-    expect(isOtpauthLink("otpauth://totp/ACME:ada?secret=JBSWY3DPEHPK3PXP")).toBe(true);
-    expect(isOtpauthLink("OTPAUTH://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1")).toBe(true);
+describe("pastedAccounts", () => {
+  const ACME = "otpauth://totp/ACME:ada?secret=JBSWY3DPEHPK3PXP";
+
+  it("takes one link, of either kind, in any case, as one account to add", () => {
+    expect(pastedAccounts(ACME)).toBe("link");
+    expect(pastedAccounts("  OTPAUTH://hotp/x?secret=JBSWY3DPEHPK3PXP&counter=1\n")).toBe("link");
   });
 
-  it("leaves words, other links and a link inside text to the search", () => {
-    expect(isOtpauthLink("github")).toBe(false);
-    expect(isOtpauthLink("otpauth-migration://offline?data=AA")).toBe(false);
-    expect(isOtpauthLink("https://example.com/otpauth://")).toBe(false);
+  it("takes several links, or a Google Authenticator export, as accounts to import", () => {
+    expect(pastedAccounts(`${ACME}\r\n\notpauth://totp/GitLab:grace?secret=GEZDGNBVGY3TQOJQ\n`)).toBe("links");
+    expect(pastedAccounts("otpauth-migration://offline?data=CjQK")).toBe("links");
+  });
+
+  it("leaves words, other links and links mixed with text to the search", () => {
+    expect(pastedAccounts("github")).toBeNull();
+    expect(pastedAccounts("")).toBeNull();
+    expect(pastedAccounts("https://example.com/otpauth://")).toBeNull();
+    expect(pastedAccounts(`my codes:\n${ACME}`)).toBeNull();
   });
 });
 

@@ -105,11 +105,19 @@ export function changesOf(account: AccountCode): AccountChanges & { issuer: stri
 }
 
 /**
- * Whether pasted `text` is an otpauth:// link (the scheme in any case, as
- * the shell reads it), rather than words to search for.
+ * What pasted `text` holds: one otpauth:// link (an account to add, after a
+ * look), several, or a Google Authenticator export's otpauth-migration://
+ * links (accounts to import, after a preview), or neither (words to search
+ * for). Schemes in any case, as the shell reads them.
  */
-export function isOtpauthLink(text: string): boolean {
-  return /^otpauth:\/\//i.test(text);
+export function pastedAccounts(text: string): "link" | "links" | null {
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "");
+  if (lines.length === 0 || !lines.every((line) => /^otpauth(-migration)?:\/\//i.test(line))) return null;
+  return lines.length === 1 && /^otpauth:/i.test(lines[0]) ? "link" : "links";
 }
 
 export type Direction = "up" | "down";

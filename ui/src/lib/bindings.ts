@@ -94,6 +94,12 @@ export const commands = {
 	 */
 	previewScreen: () => typedError<ImportSummary, AppError>(__TAURI_INVOKE("preview_screen")),
 	/**
+	 *  Reads `otpauth://` links pasted as text (one a line, or the
+	 *  `otpauth-migration://` links of a Google Authenticator export) and says
+	 *  what adding them would do.
+	 */
+	previewPastedLinks: (text: string) => typedError<ImportSummary, AppError>(__TAURI_INVOKE("preview_pasted_links", { text })),
+	/**
 	 *  Adds the accounts of the last preview, all or none. Returns how many
 	 *  were added.
 	 */
