@@ -144,15 +144,12 @@ pub async fn preview_import(
         .password
         .filter(|text| !text.is_empty())
         .map(Zeroizing::new);
-    let preview = state.read(|accounts| {
-        formats::import_files(
-            &[&bytes],
-            format,
-            password.as_deref().map(String::as_str),
-            accounts,
-        )
-    })?;
-    hold(&state, preview.map_err(format_error)?)
+    preview_files(
+        &state,
+        &[&bytes],
+        format,
+        password.as_deref().map(String::as_str),
+    )
 }
 
 /// Reads `otpauth://` links pasted as text (one a line, or the
@@ -166,15 +163,20 @@ pub async fn preview_pasted_links(
 ) -> AppResult<ImportSummary> {
     // The text holds secrets: it goes the way an imported file does, and is wiped after.
     let text = Zeroizing::new(text);
-    let preview = state.read(|accounts| {
-        formats::import_files(
-            &[text.as_bytes()],
-            Some(Format::OtpauthList),
-            None,
-            accounts,
-        )
-    })?;
-    hold(&state, preview.map_err(format_error)?)
+    preview_files(&state, &[text.as_bytes()], Some(Format::OtpauthList), None)
+}
+
+/// Reads export files (`format`: recognised when `None`) against the vault's
+/// accounts and holds the preview for `apply_import`.
+fn preview_files(
+    state: &AppState,
+    files: &[&[u8]],
+    format: Option<Format>,
+    password: Option<&str>,
+) -> AppResult<ImportSummary> {
+    let preview =
+        state.read(|accounts| formats::import_files(files, format, password, accounts))?;
+    hold(state, preview.map_err(format_error)?)
 }
 
 /// Finds the QR codes in picture files and says what adding them would do.
