@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accountAction, addByUri, appWithKeyringVault, clickButton, clipboardText, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
-import { waitFor } from "./webdriver.mjs";
+import { accountAction, addByUri, appWithKeyringVault, clickButton, clipboardText, copyToClipboard, oathtool, rowSelector, unixNow, waitForToast } from "./harness.mjs";
+import { KEY, waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
 
@@ -73,7 +73,7 @@ test("SHA-256, 8-digit accounts match oathtool too", async () => {
 test("clicking an account copies its code to the clipboard", async () => {
   await (await fixture.app.find(rowSelector(ACME.title))).click();
   await waitForToast(fixture.app, /Copied — clears in 30 s/);
-  const clipboard = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" }).trim();
+  const clipboard = clipboardText().trim();
   const { times } = await readCode(ACME.title);
   const expected = new Set([times[0] - 1, ...times].map((time) => oathtool(ACME.secret, time)));
   assert.ok(expected.has(clipboard), `clipboard holds ${clipboard}, not a current code`);
@@ -95,7 +95,7 @@ test("a copied code stays out of clipboard history and is cleared on lock, unles
   await (await fixture.app.find(rowSelector(ACME.title))).click();
   await waitFor("the code on the clipboard", () => /^\d{6}$/.test(clipboardText()));
   // The user copies something of their own: locking must leave it.
-  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "the user's own text", stdio: ["pipe", "ignore", "ignore"] });
+  copyToClipboard("the user's own text");
   await lockAndUnlock(async () => {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     assert.equal(clipboardText(), "the user's own text");
@@ -160,7 +160,7 @@ test("the search field filters as you type and Esc clears it", async () => {
   await search.type("vault");
   await waitFor("the list to narrow", async () => (await fixture.app.findAll("li.account")).length === 1);
   assert.equal((await fixture.app.findAll(rowSelector(VAULTWARDEN.title))).length, 1);
-  await search.type("\uE00C");
+  await search.type(KEY.escape);
   await waitFor("the list to come back", async () => (await fixture.app.findAll("li.account")).length === 4);
 });
 

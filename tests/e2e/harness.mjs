@@ -145,6 +145,11 @@ export function clipboardText() {
   }
 }
 
+/** Puts `text` on the CLIPBOARD selection, as another app (the user copying) does. */
+export function copyToClipboard(text) {
+  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: text, stdio: ["pipe", "ignore", "ignore"] });
+}
+
 /** The TOTP code oathtool (an independent implementation) gives for a unix time. */
 export function oathtool(secret, unixTime, { algorithm = "sha1", digits = 6, period = 30 } = {}) {
   return execFileSync(

@@ -3,10 +3,18 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { addByUri, appWithKeyringVault, clickButton, oathtool, rowSelector, unixNow } from "./harness.mjs";
-import { waitFor } from "./webdriver.mjs";
+import {
+  addByUri,
+  appWithKeyringVault,
+  clickButton,
+  clipboardText,
+  copyToClipboard,
+  oathtool,
+  rowSelector,
+  unixNow,
+} from "./harness.mjs";
+import { KEY, waitFor } from "./webdriver.mjs";
 
 const fixture = appWithKeyringVault();
 const ACME = {
@@ -50,10 +58,10 @@ test("/ and Ctrl+F go to the search, Ctrl+N opens the Add menu", async () => {
   await press("n", { ctrl: true });
   await fixture.app.waitFind("#add-menu");
   assert.equal(await fixture.app.execute("return document.activeElement?.textContent"), "Paste otpauth:// link…");
-  await fixture.app.pressKey("\uE007"); // Enter
+  await fixture.app.pressKey(KEY.enter);
   await fixture.app.waitFind("dialog[open] #add-uri");
   assert.equal(await focused(), "add-uri");
-  await fixture.app.pressKey("\uE00C"); // Esc
+  await fixture.app.pressKey(KEY.escape);
   await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
   await press("f", { ctrl: true });
   assert.equal(await focused(), "Search accounts");
@@ -72,23 +80,23 @@ test("typing with nothing in focus goes to the search", async () => {
 
 test("C copies the code of the account in focus", async () => {
   await (await fixture.app.find(rowSelector(ACME.title))).click();
-  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "something else", stdio: ["pipe", "ignore", "ignore"] });
+  copyToClipboard("something else");
   await fixture.app.execute(`document.querySelector('${rowSelector(ACME.title).replaceAll("'", "\\'")}').focus()`);
   await press("c");
   const at = unixNow();
   await waitFor("the code on the clipboard", () => {
-    const text = execFileSync("xclip", ["-o", "-selection", "clipboard"], { encoding: "utf8" });
+    const text = clipboardText();
     return [at - 1, at, at + 1].some((t) => oathtool(ACME.secret, t) === text);
   });
 });
 
 test("↓ shows where the focus went, even after a click", async () => {
   // The search from the test before may still narrow the list: Esc clears it.
-  await (await fixture.app.find('input[aria-label="Search accounts"]')).type("\uE00C");
+  await (await fixture.app.find('input[aria-label="Search accounts"]')).type(KEY.escape);
   await addByUri(fixture.app, "otpauth://totp/GitLab:grace?secret=GEZDGNBVGY3TQOJQ&issuer=GitLab");
   await (await fixture.app.waitFind(rowSelector("GitLab (grace)"))).click();
   await (await fixture.app.find(rowSelector(ACME.title))).click();
-  await fixture.app.pressKey("\uE015");
+  await fixture.app.pressKey(KEY.down);
   const focus = await fixture.app.execute(
     "const row = document.activeElement; return { title: row.dataset.title, shown: row.matches(':focus-visible') }",
   );
@@ -99,7 +107,7 @@ test("Ctrl+V with a copied otpauth:// link opens it to add, other text stays a s
   const search = await fixture.app.find('input[aria-label="Search accounts"]');
   /** Copies `text` as another app would, then presses Ctrl+V in the search field (or, `inSearch` false, with nothing in focus). */
   const paste = async (text, { inSearch = true } = {}) => {
-    execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: text, stdio: ["pipe", "ignore", "ignore"] });
+    copyToClipboard(text);
     if (inSearch) await search.click();
     else await fixture.app.execute("document.activeElement?.blur()");
     await fixture.app.pressKey("v", { ctrl: true });
@@ -108,25 +116,25 @@ test("Ctrl+V with a copied otpauth:// link opens it to add, other text stays a s
   const field = await fixture.app.waitFind("dialog[open] #add-uri");
   assert.equal(await field.property("value"), PROTON.uri);
   assert.equal(await search.property("value"), "", "the link went into the search too");
-  await fixture.app.pressKey("\uE007"); // Enter adds it
+  await fixture.app.pressKey(KEY.enter); // adds it
   await fixture.app.waitFind(rowSelector(PROTON.title));
   await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
 
   // With nothing in focus too; Esc leaves it.
   await paste(PROTON.uri.replace("Proton", "Tuta"), { inSearch: false });
   await fixture.app.waitFind("dialog[open] #add-uri");
-  await fixture.app.pressKey("\uE00C");
+  await fixture.app.pressKey(KEY.escape);
   await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
 
   await paste("gitlab");
   await waitFor("the pasted words in the search", async () => (await search.property("value")) === "gitlab");
   assert.equal((await fixture.app.findAll("dialog[open]")).length, 0);
-  await search.type("\uE00C"); // Esc clears the search
+  await search.type(KEY.escape); // clears the search
 });
 
 test("Ctrl+V with a Google Authenticator export's links previews them as an import", async () => {
   const exported = readFileSync(new URL("../../crates/authenticator/tests/samples/google-migration.txt", import.meta.url), "utf8");
-  execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: exported, stdio: ["pipe", "ignore", "ignore"] });
+  copyToClipboard(exported);
   const search = await fixture.app.find('input[aria-label="Search accounts"]');
   await search.click();
   await fixture.app.pressKey("v", { ctrl: true });

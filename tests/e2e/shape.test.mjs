@@ -20,20 +20,9 @@ import {
   rowSelector,
   unixNow,
 } from "./harness.mjs";
-import { waitFor } from "./webdriver.mjs";
+import { KEY, waitFor } from "./webdriver.mjs";
 
 const screenshotDir = new URL("../../target/e2e/", import.meta.url).pathname;
-
-const KEY = {
-  enter: "\uE007",
-  escape: "\uE00C",
-  alt: "\uE00A",
-  shift: "\uE008",
-  up: "\uE013",
-  down: "\uE015",
-  end: "\uE010",
-  f10: "\uE03A",
-};
 
 const ACME = {
   issuer: "ACME Co",

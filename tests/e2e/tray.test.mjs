@@ -12,6 +12,7 @@ import {
   appRunning,
   appWithKeyringVault,
   clipboardText,
+  copyToClipboard,
   oathtool,
   rowSelector,
   unixNow,
@@ -123,7 +124,7 @@ function startClipboardKeeper() {
     const text = clipboardText();
     if (text === "" || text === keeper.last) return;
     keeper.last = text;
-    execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: text, stdio: ["pipe", "ignore", "ignore"] });
+    copyToClipboard(text);
   }, 100);
   return keeper;
 }
@@ -149,7 +150,7 @@ test("quitting clears a code a clipboard manager kept, and leaves what the user 
     // Unlocked again (the test before locked it) by the keyring.
     await (await fixture.app.waitFind(".gate button")).click();
     await copyKeptCode(keeper);
-    execFileSync("xclip", ["-i", "-selection", "clipboard"], { input: "the user's own text", stdio: ["pipe", "ignore", "ignore"] });
+    copyToClipboard("the user's own text");
     await waitFor("the keeper to hold the user's text", () => keeper.last === "the user's own text");
     await quitFromTray();
     assert.equal(clipboardText(), "the user's own text");

@@ -6,6 +6,19 @@ const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 export class WebDriverError extends Error {}
 
+/** WebDriver's codes for the keys that type no character. */
+export const KEY = {
+  enter: "\uE007",
+  escape: "\uE00C",
+  control: "\uE009",
+  alt: "\uE00A",
+  shift: "\uE008",
+  up: "\uE013",
+  down: "\uE015",
+  end: "\uE010",
+  f10: "\uE03A",
+};
+
 async function call(base, method, path, body) {
   const response = await fetch(base + path, {
     method,
@@ -121,12 +134,11 @@ export class Session {
    * whatever has the focus; with `ctrl`, while Control is held.
    */
   async pressKey(key, { ctrl = false } = {}) {
-    const CONTROL = "\uE009";
     const press = [
-      ...(ctrl ? [{ type: "keyDown", value: CONTROL }] : []),
+      ...(ctrl ? [{ type: "keyDown", value: KEY.control }] : []),
       { type: "keyDown", value: key },
       { type: "keyUp", value: key },
-      ...(ctrl ? [{ type: "keyUp", value: CONTROL }] : []),
+      ...(ctrl ? [{ type: "keyUp", value: KEY.control }] : []),
     ];
     return this.perform({ type: "key", id: "keyboard", actions: press });
   }
