@@ -51,9 +51,10 @@ pub(crate) async fn clear_outbox(State(app): State<App>) -> ApiResult {
 }
 
 pub(crate) async fn clock(State(app): State<App>) -> ApiResult {
-    Ok(ok(app.read(
-        |db, now| json!({ "now": format_time(now), "offset_seconds": db.clock_offset }),
-    )))
+    let frozen = app.base_clock().is_frozen();
+    Ok(ok(app.read(|db, now| {
+        json!({ "now": format_time(now), "offset_seconds": db.clock_offset, "frozen": frozen })
+    })))
 }
 
 pub(crate) async fn advance_clock(State(app): State<App>, req: Req) -> ApiResult {

@@ -1,5 +1,6 @@
-//! Time as the Sandbox sees it: the machine's clock plus an offset that the admin API
-//! moves forward, so QA can expire codes and step TOTP windows without waiting.
+//! Time as the Sandbox sees it: the machine's clock (or, frozen, the moment it
+//! started) plus an offset that the admin API moves forward, so QA can expire codes
+//! and step TOTP windows without waiting.
 
 use time::OffsetDateTime;
 use time::format_description::BorrowedFormatItem;
@@ -10,14 +11,52 @@ use time::macros::format_description;
 const TWILIO_FORMAT: &[BorrowedFormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
-/// Seconds since the Unix epoch on the machine's clock.
-pub(crate) fn system_now() -> i64 {
-    OffsetDateTime::now_utc().unix_timestamp()
+/// Whether the Sandbox's time moves by itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ClockMode {
+    /// The machine's time plus the offset `POST /sandbox/clock` adds.
+    #[default]
+    Running,
+    /// Stands at the second the Sandbox started and moves only when `POST
+    /// /sandbox/clock` advances it (as a Stripe test clock does): expiry,
+    /// `Retry-After` and TOTP windows come out the same on every run, however
+    /// slowly a test runs or wherever a second turns between two requests.
+    Frozen,
 }
 
-/// Milliseconds since the Unix epoch on the machine's clock.
-pub(crate) fn system_now_millis() -> i64 {
-    i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+/// The time the Sandbox clock's offset is added to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BaseClock {
+    frozen_at_ms: Option<i64>,
+}
+
+impl BaseClock {
+    pub(crate) fn new(mode: ClockMode) -> BaseClock {
+        BaseClock {
+            frozen_at_ms: (mode == ClockMode::Frozen).then(|| {
+                OffsetDateTime::now_utc()
+                    .unix_timestamp()
+                    .saturating_mul(1000)
+            }),
+        }
+    }
+
+    pub(crate) fn is_frozen(self) -> bool {
+        self.frozen_at_ms.is_some()
+    }
+
+    /// Seconds since the Unix epoch.
+    pub(crate) fn now(self) -> i64 {
+        self.now_millis().div_euclid(1000)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub(crate) fn now_millis(self) -> i64 {
+        self.frozen_at_ms.unwrap_or_else(|| {
+            i64::try_from(OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000)
+                .unwrap_or(i64::MAX)
+        })
+    }
 }
 
 /// Formats Unix seconds the way Twilio's JSON does.

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use serde::Serialize;
 
-use crate::clock;
 use crate::conduct::{self, ConductExample};
 use crate::error::ApiError;
 use crate::model::{Ctx, Fault, ServiceRecord};
@@ -369,7 +368,7 @@ async fn guard(State(app): State<App>, req: Request, next: Next) -> Response {
     if req.uri().path().starts_with("/sandbox/") {
         return next.run(req).await;
     }
-    let arrived_ms = clock::system_now_millis();
+    let arrived_ms = app.base_clock().now_millis();
     // The body is read here once (the handler's `Req` then reads it from memory):
     // fault rules match on its `To`, and so does the identity a `Retry-After` is
     // kept under, which is only known to be needed once the answer is there.
@@ -450,7 +449,7 @@ async fn note_answer(app: &App, request: &Seen, answer: (u16, Option<u64>)) {
     .join("\n");
     app.write(|db, now| {
         let offset_ms = db.clock_offset.saturating_mul(1000);
-        let answered_ms = clock::system_now_millis().saturating_add(offset_ms);
+        let answered_ms = app.base_clock().now_millis().saturating_add(offset_ms);
         let example = || {
             let masked = to.as_ref().map(|(to, _)| conduct::mask(to));
             let path = match (&to, &masked) {

@@ -14,7 +14,8 @@
 //!   webhooks.
 //! - What a real Verify would deliver lands in the **outbox**, read in-process with
 //!   [`RunningSandbox::outbox`] or over `GET /sandbox/outbox`.
-//! - An admin API (`/sandbox/…`) moves the clock, injects faults (each with a
+//! - An admin API (`/sandbox/…`) moves the clock (which can also stand still
+//!   between moves: [`ClockMode::Frozen`]), injects faults (each with a
 //!   probability and a seed, so a chaotic run can be repeated exactly), sets up
 //!   test numbers (a fixed code or a fixed error for every send to them, also
 //!   through [`RunningSandbox::add_test_number`]), takes and puts back snapshots
@@ -68,7 +69,7 @@ use tokio::sync::oneshot;
 
 pub use admin::NewFault;
 pub use auth::Credentials;
-pub use clock::format_time;
+pub use clock::{ClockMode, format_time};
 pub use conduct::{ConductEntry, ConductExample, ConductReport};
 pub use error::{ApiError, SandboxError};
 pub use model::Fault;
@@ -126,6 +127,9 @@ pub struct SandboxConfig {
     /// Services, test numbers and fault rules to start with, applied when the
     /// state is empty (see [`Seed`]).
     pub seed: Option<Seed>,
+    /// Whether the Sandbox clock follows the machine's or stands still until
+    /// advanced.
+    pub clock: ClockMode,
 }
 
 impl fmt::Debug for SandboxConfig {
@@ -135,6 +139,7 @@ impl fmt::Debug for SandboxConfig {
             .field("credentials", &self.credentials)
             .field("state_file", &self.state_file)
             .field("retention", &self.retention)
+            .field("clock", &self.clock)
             .finish()
     }
 }
@@ -149,6 +154,7 @@ impl Default for SandboxConfig {
             state_file: None,
             retention: Retention::default(),
             seed: None,
+            clock: ClockMode::Running,
         }
     }
 }
@@ -180,6 +186,7 @@ pub async fn serve(config: SandboxConfig) -> Result<RunningSandbox, SandboxError
         config.credentials,
         config.state_file.as_deref(),
         config.retention,
+        config.clock,
     )?;
     if let Some(seed) = &config.seed {
         seed::apply(&app, seed).await?;

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use twofold_sandbox::{
-    Credentials, DEFAULT_LISTEN, Retention, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig,
+    ClockMode, Credentials, DEFAULT_LISTEN, Retention, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN,
+    SandboxConfig,
 };
 
 #[global_allocator]
@@ -48,6 +49,10 @@ struct Args {
     /// Seconds a finished verification is kept after it was created (Sandbox clock).
     #[arg(long, value_name = "SECONDS", default_value_t = Retention::default().verification_max_age_secs)]
     keep_verifications_for: u64,
+    /// Stop the Sandbox clock at the second it starts: it then moves only by
+    /// `POST /sandbox/clock`, so expiry and Retry-After come out the same on every run.
+    #[arg(long)]
+    frozen_clock: bool,
 }
 
 // One thread serves every connection. The whole state sits behind one lock, so
@@ -93,6 +98,11 @@ async fn run(args: Args) -> Result<(), twofold_sandbox::SandboxError> {
             verification_max_age_secs: args.keep_verifications_for,
         },
         seed,
+        clock: if args.frozen_clock {
+            ClockMode::Frozen
+        } else {
+            ClockMode::Running
+        },
     })
     .await?;
     println!("twofold-sandbox listening on {}", sandbox.base_url());

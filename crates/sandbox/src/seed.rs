@@ -24,6 +24,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::admin::{self, NewFault};
+use crate::clock::ClockMode;
 use crate::error::ApiError;
 use crate::params::Req;
 use crate::store::App;
@@ -95,7 +96,7 @@ pub(crate) async fn apply(app: &App, seed: &Seed) -> Result<bool, SeedError> {
         verifications: 1,
         ..Retention::default()
     };
-    let scratch = App::open(app.credentials().clone(), None, small)
+    let scratch = App::open(app.credentials().clone(), None, small, ClockMode::Running)
         .unwrap_or_else(|_| unreachable!("a state without a file opens without reading anything"));
     let refused = |entry: String| move |error: ApiError| SeedError::Refused { entry, error };
     for (i, service) in seed.services.iter().enumerate() {

@@ -29,7 +29,7 @@ use serde_json::Value;
 use tokio::sync::{Notify, watch};
 
 use crate::auth::Credentials;
-use crate::clock;
+use crate::clock::{BaseClock, ClockMode};
 use crate::error::SandboxError;
 use crate::hash_index::{HashIndex, Hashed};
 use crate::journal::Journal;
@@ -732,6 +732,7 @@ struct Inner {
     /// lock for the same reason: only then is every request looked at.
     retries_watched: AtomicBool,
     credentials: Credentials,
+    clock: BaseClock,
     outbox_changed: Notify,
     /// The outbox's length and newest message, for watchers outside the
     /// Sandbox (the app's live outbox panel).
@@ -748,6 +749,7 @@ impl App {
         credentials: Credentials,
         state_file: Option<&Path>,
         retention: Retention,
+        clock: ClockMode,
     ) -> Result<App, SandboxError> {
         let (mut state, journal) = match state_file {
             Some(path) => {
@@ -776,6 +778,7 @@ impl App {
                 faults_set,
                 retries_watched: AtomicBool::new(false),
                 credentials,
+                clock: BaseClock::new(clock),
                 outbox_changed: Notify::new(),
                 outbox_mark: watch::channel(outbox_mark).0,
                 saved: journal.is_some().then_some(saved_rx),
@@ -797,6 +800,11 @@ impl App {
 
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials
+    }
+
+    /// The time the Sandbox clock's offset is added to.
+    pub fn base_clock(&self) -> BaseClock {
+        self.inner.clock
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -835,7 +843,7 @@ impl App {
     /// Reads the state at the Sandbox's current time.
     pub fn read<T>(&self, f: impl FnOnce(&State, i64) -> T) -> T {
         let state = self.lock();
-        let now = clock::system_now() + state.clock_offset;
+        let now = self.inner.clock.now() + state.clock_offset;
         f(&state, now)
     }
 
@@ -845,7 +853,7 @@ impl App {
         let (out, to_save, events, outbox_changed, dropped) = {
             let mut state = self.lock_for_write().await;
             let offset = state.clock_offset;
-            let now = clock::system_now() + offset;
+            let now = self.inner.clock.now() + offset;
             let out = f(&mut state, now);
             // After the write, at its clock: moving the clock ages records too.
             let now = now - offset + state.clock_offset;

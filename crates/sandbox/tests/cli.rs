@@ -1,5 +1,5 @@
 //! The `twofold-sandbox` binary's contract: its first stdout line, credentials from
-//! flags or the environment, API keys. (The non-loopback warning is a unit test in
+//! flags or the environment, API keys, the frozen clock. (The non-loopback warning is a unit test in
 //! main.rs: tests bind 127.0.0.1 only.)
 #![allow(clippy::unwrap_used)]
 
@@ -9,6 +9,7 @@ use std::io::Read;
 use std::process::{Child, Command};
 
 use common::{Api, spawn_binary as spawn};
+use time::format_description::well_known::Rfc3339;
 
 const OTHER_SANDBOX_ACCOUNT: &str = "AC11111111111111111111111111111111";
 const SANDBOX_API_KEY: &str = "SK22222222222222222222222222222222";
@@ -46,10 +47,40 @@ async fn first_line_names_the_loopback_address_and_defaults_authenticate() {
     );
     let api = Api::new(base(&line));
     assert_eq!(api.get("/v2/Services").await.status, 200);
+    assert_eq!(
+        api.get("/sandbox/clock").await.body["frozen"],
+        false,
+        "the clock runs unless asked"
+    );
     assert!(
         !stop(child).contains("warning"),
         "loopback needs no warning"
     );
+}
+
+#[tokio::test]
+async fn a_frozen_clock_moves_only_when_advanced() {
+    let (child, line) = spawn(&["--listen", "127.0.0.1:0", "--frozen-clock"], &[]);
+    let api = Api::new(base(&line));
+    let seconds = |reply: common::Reply| {
+        time::OffsetDateTime::parse(&reply.str("now"), &Rfc3339)
+            .unwrap()
+            .unix_timestamp()
+    };
+    let started = api.get("/sandbox/clock").await;
+    assert_eq!(started.body["frozen"], true);
+    let started = seconds(started);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(
+        seconds(api.get("/sandbox/clock").await),
+        started,
+        "a second passed on the machine, none in the Sandbox"
+    );
+    let advanced = api
+        .post("/sandbox/clock", &[("AdvanceSeconds", "90")])
+        .await;
+    assert_eq!(seconds(advanced), started + 90);
+    stop(child);
 }
 
 #[tokio::test]

@@ -5,11 +5,12 @@
 mod common;
 
 use common::Api;
-use twofold_sandbox::{Retention, RunningSandbox, SandboxConfig};
+use twofold_sandbox::{ClockMode, Retention, RunningSandbox, SandboxConfig};
 
 async fn start(retention: Retention) -> (RunningSandbox, Api) {
     let sandbox = twofold_sandbox::serve(SandboxConfig {
         retention,
+        clock: ClockMode::Frozen,
         ..SandboxConfig::default()
     })
     .await

@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::Value;
-use twofold_sandbox::{RunningSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig};
+use twofold_sandbox::{
+    ClockMode, RunningSandbox, SANDBOX_ACCOUNT_SID, SANDBOX_AUTH_TOKEN, SandboxConfig,
+};
 
 pub struct Api {
     pub http: reqwest::Client,
@@ -147,10 +149,15 @@ pub async fn target() -> (Option<RunningSandbox>, Api) {
     }
 }
 
+/// A Sandbox on a frozen clock: the rules are checked to the second, and a
+/// second turning between two requests of a test must not change an answer.
 pub async fn start() -> (RunningSandbox, Api) {
-    let sandbox = twofold_sandbox::serve(SandboxConfig::default())
-        .await
-        .unwrap();
+    let sandbox = twofold_sandbox::serve(SandboxConfig {
+        clock: ClockMode::Frozen,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
     let api = Api::new(sandbox.base_url());
     (sandbox, api)
 }
