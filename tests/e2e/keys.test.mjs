@@ -1,5 +1,5 @@
 // Every action without a mouse: the shortcuts "?" lists, pressed as a user
-// presses them (key events on the element in focus).
+// presses them (WebDriver key actions on the element in focus).
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -27,15 +27,6 @@ const PROTON = {
   title: "Proton (linus@proton.me)",
 };
 
-/** Presses `key` (with Ctrl when asked) on whatever has the focus. */
-function press(key, { ctrl = false } = {}) {
-  return fixture.app.execute(
-    "const target = document.activeElement ?? document.body;" +
-      "target.dispatchEvent(new KeyboardEvent('keydown', { key: arguments[0], ctrlKey: arguments[1], bubbles: true, cancelable: true }));",
-    [key, ctrl],
-  );
-}
-
 const focused = () =>
   fixture.app.execute("return document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id");
 
@@ -43,7 +34,7 @@ test("? lists the shortcuts", async () => {
   await addByUri(fixture.app, ACME.uri);
   await fixture.app.waitFind(rowSelector(ACME.title));
   await fixture.app.execute("document.activeElement?.blur()");
-  await press("?");
+  await fixture.app.pressKey("?");
   const dialog = await fixture.app.waitFind("dialog[open]");
   const text = await dialog.text();
   for (const shortcut of ["Ctrl+F", "Ctrl+N", "Ctrl+V", "Ctrl+L", "Enter or C"]) assert.ok(text.includes(shortcut), text);
@@ -53,9 +44,9 @@ test("? lists the shortcuts", async () => {
 
 test("/ and Ctrl+F go to the search, Ctrl+N opens the Add menu", async () => {
   await fixture.app.execute("document.activeElement?.blur()");
-  await press("/");
+  await fixture.app.pressKey("/");
   assert.equal(await focused(), "Search accounts");
-  await press("n", { ctrl: true });
+  await fixture.app.pressKey("n", { ctrl: true });
   await fixture.app.waitFind("#add-menu");
   assert.equal(await fixture.app.execute("return document.activeElement?.textContent"), "Paste otpauth:// link…");
   await fixture.app.pressKey(KEY.enter);
@@ -63,7 +54,7 @@ test("/ and Ctrl+F go to the search, Ctrl+N opens the Add menu", async () => {
   assert.equal(await focused(), "add-uri");
   await fixture.app.pressKey(KEY.escape);
   await waitFor("the dialog to close", async () => (await fixture.app.findAll("dialog[open]")).length === 0);
-  await press("f", { ctrl: true });
+  await fixture.app.pressKey("f", { ctrl: true });
   assert.equal(await focused(), "Search accounts");
 });
 
@@ -82,7 +73,7 @@ test("C copies the code of the account in focus", async () => {
   await (await fixture.app.find(rowSelector(ACME.title))).click();
   copyToClipboard("something else");
   await fixture.app.execute(`document.querySelector('${rowSelector(ACME.title).replaceAll("'", "\\'")}').focus()`);
-  await press("c");
+  await fixture.app.pressKey("c");
   const at = unixNow();
   await waitFor("the code on the clipboard", () => {
     const text = clipboardText();
@@ -154,7 +145,7 @@ test("Ctrl+V with a Google Authenticator export's links previews them as an impo
 });
 
 test("Ctrl+L locks the vault", async () => {
-  await press("l", { ctrl: true });
+  await fixture.app.pressKey("l", { ctrl: true });
   await fixture.app.waitFind("#unlock-title");
   assert.equal((await fixture.app.findAll("[data-testid=code]")).length, 0);
 });

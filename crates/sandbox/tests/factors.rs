@@ -332,7 +332,8 @@ async fn totp_attempt_limits_and_expiry() {
             .code(),
         60323
     );
-    // Back to the real time, a code made now is current for the Sandbox again.
+    // Back to where the clock started (this frozen one, a moment ago), a code
+    // made now is current for the Sandbox again.
     let reset = api.delete("/sandbox/clock").await;
     assert_eq!(reset.body["offset_seconds"], 0, "{}", reset.body);
     let real = SystemTime::now()
