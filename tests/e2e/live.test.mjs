@@ -118,7 +118,7 @@ test("a countdown scrolled out of view is right again when it comes back", async
   await waitFor(
     "the row's countdown to be the clock's",
     async () => {
-      const apart = Math.abs(Number(await onRow(top, "return row.closest('li').querySelector('.seconds').textContent")) - clock());
+      const apart = Math.abs(Number(await onRow(top, "return parseInt(row.closest('li').querySelector('[role=img][aria-label$=\"seconds left\"]').getAttribute('aria-label'))")) - clock());
       return apart <= 1 || apart === 29;
     },
     3_000,
