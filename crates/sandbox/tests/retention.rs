@@ -5,18 +5,14 @@
 mod common;
 
 use common::Api;
-use twofold_sandbox::{ClockMode, Retention, RunningSandbox, SandboxConfig};
+use twofold_sandbox::{Retention, RunningSandbox, SandboxConfig};
 
 async fn start(retention: Retention) -> (RunningSandbox, Api) {
-    let sandbox = twofold_sandbox::serve(SandboxConfig {
+    common::serve(SandboxConfig {
         retention,
-        clock: ClockMode::Frozen,
         ..SandboxConfig::default()
     })
     .await
-    .unwrap();
-    let api = Api::new(sandbox.base_url());
-    (sandbox, api)
 }
 
 fn number(n: usize) -> String {

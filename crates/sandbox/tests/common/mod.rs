@@ -149,12 +149,18 @@ pub async fn target() -> (Option<RunningSandbox>, Api) {
     }
 }
 
-/// A Sandbox on a frozen clock: the rules are checked to the second, and a
-/// second turning between two requests of a test must not change an answer.
+/// A Sandbox as configured by default, on a frozen clock (see [`serve`]).
 pub async fn start() -> (RunningSandbox, Api) {
+    serve(SandboxConfig::default()).await
+}
+
+/// A Sandbox serving `config` on a frozen clock: the rules are checked to the
+/// second, and a second turning between two requests of a test must not change
+/// an answer.
+pub async fn serve(config: SandboxConfig) -> (RunningSandbox, Api) {
     let sandbox = twofold_sandbox::serve(SandboxConfig {
         clock: ClockMode::Frozen,
-        ..SandboxConfig::default()
+        ..config
     })
     .await
     .unwrap();
