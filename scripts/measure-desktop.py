@@ -3,11 +3,18 @@
 which runs this inside Xvfb and a private D-Bus session with a keyring).
 
 Each run gets a fresh HOME. The time to first paint is from just before exec
-to the "painted at MS" line the app prints after its first frame (Twofold:
-its first codes; TWOFOLD_BENCH_PAINT turns that line on). Memory is the PSS
-of the app and every process it started (WebKit's), from smaps_rollup, after
-it settled; CPU is the app's and its children's user+system time over an
-idle stretch, as a share of one core.
+to the moment the window first shows what it settles on (Twofold: its first
+codes), seen on the X server: every time anything draws to the screen
+(XDamage) the window is read back, and the paint is the first drawing after
+which it holds as much text as it does a second and a half later. Each page
+also reports its own paint (a "painted at MS" line, printed after the frame
+callback of its first frame: TWOFOLD_BENCH_PAINT turns Twofold's on); that
+figure is printed too, but it is not when a user sees the page: the bare app
+composites through OpenGL, whose first frame reaches the screen 100-150 ms
+after its page has reported it, while Twofold, drawn without the GPU path, is
+on screen when it reports. Memory is the PSS of the app and every process it
+started (WebKit's), from smaps_rollup, after it settled; CPU is the app's and
+its children's user+system time over an idle stretch, as a share of one core.
 
 Starts are warm, as a user's are during a working day: each timed start
 follows an untimed one of the same app on the same HOME. Without it the two
@@ -21,7 +28,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+
+from Xlib import X, display
+from Xlib.ext import damage
 
 # This VM's start-up times vary by a third from run to run (the bare app's
 # first paint: 320 to 520 ms in three runs, 375 to 535 ms within one): five
@@ -35,6 +46,55 @@ SETTLE_S = 65
 IDLE_S = 20
 ACCOUNTS = 50
 TICKS = os.sysconf("SC_CLK_TCK")
+# Both windows open at the top left of the screen (there is no window manager)
+# at 980x700: this part of them is what is read back.
+WINDOW_AREA = (0, 0, 960, 680)
+# The window first shows its page when it holds at least this share of the
+# text (dark pixels) it holds once settled, and at most its inverse: before
+# the page the window is blank, and the screen behind it black.
+SETTLED_SHARE = 0.8
+SETTLE_AFTER_REPORT_S = 1.5
+
+
+class Screen:
+    """What the X server drew, and when: for each damage to the screen, the
+    wall-clock time and how many bytes of the window area are dark."""
+
+    DARK = bytes(1 if value < 80 else 0 for value in range(256))
+
+    def __init__(self):
+        self.drawn = []
+        self.display = display.Display()
+        self.root = self.display.screen().root
+        self.display.damage_query_version()
+        self.damage = self.root.damage_create(damage.DamageReportNonEmpty)
+        self.display.sync()
+        threading.Thread(target=self._watch, daemon=True).start()
+
+    def dark_bytes(self, connection=None):
+        root = (connection or self.display).screen().root
+        data = root.get_image(*WINDOW_AREA, X.ZPixmap, 0xFFFFFFFF).data
+        return data.translate(self.DARK).count(1)
+
+    def _watch(self):
+        while True:
+            self.display.next_event()
+            drawn_at = time.time()
+            self.display.damage_subtract(self.damage)
+            while self.display.pending_events():
+                self.display.next_event()
+            self.drawn.append((drawn_at, self.dark_bytes()))
+
+    def first_paint_since(self, start):
+        """Seconds from `start` to the first drawing after which the window
+        looked as it does now, or None if it never did."""
+        with_own_connection = display.Display()
+        settled = self.dark_bytes(with_own_connection)
+        with_own_connection.close()
+        for drawn_at, dark in list(self.drawn):
+            if drawn_at >= start and SETTLED_SHARE * settled <= dark <= settled / SETTLED_SHARE:
+                return drawn_at - start
+        return None
 
 
 def tree(root):
@@ -108,8 +168,10 @@ def base32(i):
     return out
 
 
-def launch(app, env):
-    """Starts the app; returns it and the seconds from exec to its first paint."""
+def launch(app, env, screen=None):
+    """Starts the app; returns it and the milliseconds from exec to its first
+    paint, on screen and as its page reports it (`screen` given), or only the
+    latter."""
     start = time.time()
     process = subprocess.Popen([app], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     deadline = start + 60
@@ -118,7 +180,15 @@ def launch(app, env):
         if not line:
             break
         if line.startswith("painted at "):
-            return process, int(line.split()[-1]) / 1000 - start
+            reported_ms = int(line.split()[-1]) - start * 1000
+            if screen is None:
+                return process, reported_ms
+            time.sleep(SETTLE_AFTER_REPORT_S)
+            on_screen = screen.first_paint_since(start)
+            if on_screen is None:
+                process.kill()
+                sys.exit(f"{app} reported its first paint, but the screen never showed it")
+            return process, (on_screen * 1000, reported_ms)
     process.kill()
     sys.exit(f"{app} never reported its first paint")
 
@@ -138,28 +208,29 @@ def stop(process):
     time.sleep(1)
 
 
-def warm_start(app, cli, home):
+def warm_start(screen, app, cli, home):
     """The timed start, the app's second on a fresh HOME (see the top): the
-    running app and the milliseconds to its first paint."""
+    running app and the milliseconds to its first paint, on screen and as
+    reported."""
     env = fresh_env(home)
     if cli:
         prepare_twofold(cli, env, home)
     stop(launch(app, env)[0])
-    process, painted = launch(app, env)
-    return process, painted * 1000
+    return launch(app, env, screen)
 
 
-def first_paint(app, cli=None):
-    """The milliseconds to the first paint of one warm start."""
+def first_paint(screen, app, cli=None):
+    """The milliseconds to the first paint of one warm start, on screen and as
+    reported."""
     with tempfile.TemporaryDirectory() as home:
-        process, painted_ms = warm_start(app, cli, home)
+        process, paint = warm_start(screen, app, cli, home)
         stop(process)
-        return painted_ms
+        return paint
 
 
-def measure(app, cli=None):
+def measure(screen, app, cli=None):
     with tempfile.TemporaryDirectory() as home:
-        process, painted_ms = warm_start(app, cli, home)
+        process, paint = warm_start(screen, app, cli, home)
         time.sleep(SETTLE_S)
         pids = tree(process.pid)
         memory = pss_mb(pids)
@@ -167,22 +238,25 @@ def measure(app, cli=None):
         time.sleep(IDLE_S)
         cpu = (cpu_seconds(tree(process.pid)) - before) / IDLE_S * 100
         stop(process)
-        return painted_ms, memory, cpu
+        return paint, memory, cpu
 
 
 def main():
     hello, twofold, cli = sys.argv[1:4]
+    screen = Screen()
     bare, ours = [], []
     for _ in range(RUNS):
-        bare.append(measure(hello))
-        ours.append(measure(twofold, cli))
+        bare.append(measure(screen, hello))
+        ours.append(measure(screen, twofold, cli))
     bare_paints, our_paints = [run[0] for run in bare], [run[0] for run in ours]
     for _ in range(EXTRA_STARTS):
-        bare_paints.append(first_paint(hello))
-        our_paints.append(first_paint(twofold, cli))
+        bare_paints.append(first_paint(screen, hello))
+        our_paints.append(first_paint(screen, twofold, cli))
     med = lambda runs, i: statistics.median(run[i] for run in runs)
+    shown = lambda paints, i: statistics.median(paint[i] for paint in paints)
     rows = [
-        ("start to first paint (ms)", statistics.median(bare_paints), statistics.median(our_paints), "at most 1.20x"),
+        ("start to first paint (ms)", shown(bare_paints, 0), shown(our_paints, 0), "at most 1.20x"),
+        ("  as the page reports it (ms)", shown(bare_paints, 1), shown(our_paints, 1), "(not on screen yet: see the top)"),
         (f"idle PSS, {ACCOUNTS} accounts (MB)", med(bare, 1), med(ours, 1), "at most 1.15x"),
     ]
     print(f"{'figure':<32} {'bare Tauri':>11} {'Twofold':>9} {'ratio':>7}   goal")
@@ -190,8 +264,9 @@ def main():
         print(f"{name:<32} {b:>11.0f} {o:>9.0f} {o / b:>6.2f}x   {goal}")
     print(f"{'idle CPU (% of one core)':<32} {med(bare, 2):>11.1f} {med(ours, 2):>9.1f} {'':>7}   at most 2 % (Twofold)")
     print(f"runs: {RUNS} each, alternating; each run: fresh HOME, an untimed start first (warm start), settle {SETTLE_S} s, CPU over {IDLE_S} s;")
-    print(f"first paint: those runs and {EXTRA_STARTS} more warm starts each, alternating")
-    print("first paint per start (ms): bare", [round(ms) for ms in bare_paints], "Twofold", [round(ms) for ms in our_paints])
+    print(f"first paint: those runs and {EXTRA_STARTS} more warm starts each, alternating; on screen, then as reported, per start (ms):")
+    for name, paints in (("bare", bare_paints), ("Twofold", our_paints)):
+        print(f"  {name}: on screen", [round(paint[0]) for paint in paints], "reported", [round(paint[1]) for paint in paints])
 
 
 main()
