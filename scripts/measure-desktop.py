@@ -65,32 +65,32 @@ class Screen:
     def __init__(self):
         self.drawn = []
         self.display = display.Display()
-        self.root = self.display.screen().root
         self.display.damage_query_version()
-        self.damage = self.root.damage_create(damage.DamageReportNonEmpty)
+        self.damage = self.display.screen().root.damage_create(damage.DamageReportNonEmpty)
         self.display.sync()
         threading.Thread(target=self._watch, daemon=True).start()
 
-    def dark_bytes(self, connection=None):
-        root = (connection or self.display).screen().root
-        data = root.get_image(*WINDOW_AREA, X.ZPixmap, 0xFFFFFFFF).data
-        return data.translate(self.DARK).count(1)
+    @classmethod
+    def dark_bytes(cls, connection):
+        data = connection.screen().root.get_image(*WINDOW_AREA, X.ZPixmap, 0xFFFFFFFF).data
+        return data.translate(cls.DARK).count(1)
 
     def _watch(self):
+        # This thread alone uses self.display (Xlib connections are not shared between threads).
         while True:
             self.display.next_event()
             drawn_at = time.time()
             self.display.damage_subtract(self.damage)
             while self.display.pending_events():
                 self.display.next_event()
-            self.drawn.append((drawn_at, self.dark_bytes()))
+            self.drawn.append((drawn_at, self.dark_bytes(self.display)))
 
     def first_paint_since(self, start):
         """Seconds from `start` to the first drawing after which the window
         looked as it does now, or None if it never did."""
-        with_own_connection = display.Display()
-        settled = self.dark_bytes(with_own_connection)
-        with_own_connection.close()
+        connection = display.Display()
+        settled = self.dark_bytes(connection)
+        connection.close()
         for drawn_at, dark in list(self.drawn):
             if drawn_at >= start and SETTLED_SHARE * settled <= dark <= settled / SETTLED_SHARE:
                 return drawn_at - start
