@@ -10,7 +10,7 @@ which it holds as much text as it does a second and a half later. Each page
 also reports its own paint (a "painted at MS" line, printed after the frame
 callback of its first frame: TWOFOLD_BENCH_PAINT turns Twofold's on); that
 figure is printed too, but it is not when a user sees the page: the bare app
-composites through OpenGL, whose first frame reaches the screen 100-150 ms
+composites through OpenGL, whose first frame reaches the screen 100-180 ms
 after its page has reported it, while Twofold, drawn without the GPU path, is
 on screen when it reports. Memory is the PSS of the app and every process it
 started (WebKit's), from smaps_rollup, after it settled; CPU is the app's and
