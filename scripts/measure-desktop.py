@@ -57,13 +57,16 @@ SETTLE_AFTER_REPORT_S = 1.5
 
 
 class Screen:
-    """What the X server drew, and when: for each damage to the screen, the
-    wall-clock time and how many bytes of the window area are dark."""
+    """What the X server drew, and when: while a start is watched, for each
+    damage to the screen, the wall-clock time and how many bytes of the window
+    area are dark. Between starts nothing is read back, so the idle stretches
+    measured run beside an idle X server."""
 
     DARK = bytes(1 if value < 80 else 0 for value in range(256))
 
     def __init__(self):
         self.drawn = []
+        self.watching = False
         self.display = display.Display()
         self.display.damage_query_version()
         self.damage = self.display.screen().root.damage_create(damage.DamageReportNonEmpty)
@@ -83,11 +86,18 @@ class Screen:
             self.display.damage_subtract(self.damage)
             while self.display.pending_events():
                 self.display.next_event()
-            self.drawn.append((drawn_at, self.dark_bytes(self.display)))
+            if self.watching:
+                self.drawn.append((drawn_at, self.dark_bytes(self.display)))
+
+    def watch(self):
+        """Records the drawings from now on, forgetting those before."""
+        self.drawn = []
+        self.watching = True
 
     def first_paint_since(self, start):
-        """Seconds from `start` to the first drawing after which the window
-        looked as it does now, or None if it never did."""
+        """Seconds from `start` to the first drawing watched after which the
+        window looked as it does now, or None if it never did; stops watching."""
+        self.watching = False
         connection = display.Display()
         settled = self.dark_bytes(connection)
         connection.close()
@@ -168,10 +178,9 @@ def base32(i):
     return out
 
 
-def launch(app, env, screen=None):
-    """Starts the app; returns it and the milliseconds from exec to its first
-    paint, on screen and as its page reports it (`screen` given), or only the
-    latter."""
+def launch(app, env):
+    """Starts the app; returns it, the time just before exec and the
+    milliseconds from then to the first paint its page reports."""
     start = time.time()
     process = subprocess.Popen([app], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     deadline = start + 60
@@ -180,15 +189,7 @@ def launch(app, env, screen=None):
         if not line:
             break
         if line.startswith("painted at "):
-            reported_ms = int(line.split()[-1]) - start * 1000
-            if screen is None:
-                return process, reported_ms
-            time.sleep(SETTLE_AFTER_REPORT_S)
-            on_screen = screen.first_paint_since(start)
-            if on_screen is None:
-                process.kill()
-                sys.exit(f"{app} reported its first paint, but the screen never showed it")
-            return process, (on_screen * 1000, reported_ms)
+            return process, start, int(line.split()[-1]) - start * 1000
     process.kill()
     sys.exit(f"{app} never reported its first paint")
 
@@ -216,7 +217,14 @@ def warm_start(screen, app, cli, home):
     if cli:
         prepare_twofold(cli, env, home)
     stop(launch(app, env)[0])
-    return launch(app, env, screen)
+    screen.watch()
+    process, start, reported_ms = launch(app, env)
+    time.sleep(SETTLE_AFTER_REPORT_S)
+    on_screen = screen.first_paint_since(start)
+    if on_screen is None:
+        process.kill()
+        sys.exit(f"{app} reported its first paint, but the screen never showed it")
+    return process, (on_screen * 1000, reported_ms)
 
 
 def first_paint(screen, app, cli=None):
